@@ -1,5 +1,6 @@
 package dev.detour.router.internal;
 
+import java.util.function.BiConsumer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -12,11 +13,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class GlobalStoreUpdater implements Processor<String, byte[], Void, Void> {
     private final String storeName;
     private final GlobalStateVersion version;
+    private final BiConsumer<String, byte[]> listener;
     private KeyValueStore<String, byte[]> store;
 
-    GlobalStoreUpdater(String storeName, GlobalStateVersion version) {
+    GlobalStoreUpdater(String storeName, GlobalStateVersion version, BiConsumer<String, byte[]> listener) {
         this.storeName = storeName;
         this.version = version;
+        this.listener = listener;
     }
 
     @Override
@@ -35,5 +38,6 @@ final class GlobalStoreUpdater implements Processor<String, byte[], Void, Void> 
             store.put(record.key(), record.value());
         }
         version.bump();
+        listener.accept(record.key(), record.value());
     }
 }

@@ -10,7 +10,12 @@ import dev.detour.schema.DeadLetter;
 import dev.detour.schema.HealthSnapshot;
 import dev.detour.schema.ParkedJob;
 import dev.detour.schema.RoutedRequest;
+import dev.detour.schema.Catalog;
+import dev.detour.schema.ConfigRecord;
 import java.time.Duration;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
@@ -49,15 +54,36 @@ public final class RouterGraph {
     record Wiring(RouterConfig config, RecordSerdes serdes, ProbeLedger probes, GlobalStateVersion stateVersion) {}
 
     public static Topology build(RouterConfig config, RecordSerdes serdes) {
+        return build(config, serdes, catalog -> { });
+    }
+
+    /**
+     * @param onCatalog called (on the global thread) with every catalog the config topic delivers, e.g. to
+     *     create the topics of new providers
+     */
+    public static Topology build(RouterConfig config, RecordSerdes serdes, Consumer<Catalog> onCatalog) {
         Topics topics = config.topics();
         Wiring wiring = new Wiring(config, serdes, new ProbeLedger(config.breaker().probeTimeout().toMillis()),
                 new GlobalStateVersion());
+        Deserializer<ConfigRecord> configDecoder = serdes.serde(ConfigRecord.class).deserializer();
+        BiConsumer<String, byte[]> configListener = (key, bytes) -> {
+            if (RouterView.CATALOG_KEY.equals(key) && bytes != null) {
+                try {
+                    ConfigRecord r = configDecoder.deserialize(topics.config(), bytes);
+                    if (r != null && r.getCatalog() != null) {
+                        onCatalog.accept(r.getCatalog());
+                    }
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(RouterGraph.class).warn("undecodable catalog: {}", e.toString());
+                }
+            }
+        };
         Topology t = new Topology();
 
         // 1. What every instance needs whole.
-        globalBytes(t, config, CONFIG_STORE, topics.config(), wiring.stateVersion());
-        globalBytes(t, config, HEALTH_STORE, topics.health(), wiring.stateVersion());
-        globalBytes(t, config, BUDGET_STORE, topics.budgets(), wiring.stateVersion());
+        globalBytes(t, config, CONFIG_STORE, topics.config(), wiring.stateVersion(), configListener);
+        globalBytes(t, config, HEALTH_STORE, topics.health(), wiring.stateVersion(), (k, v) -> { });
+        globalBytes(t, config, BUDGET_STORE, topics.budgets(), wiring.stateVersion(), (k, v) -> { });
 
         // 2. Feedback -> health snapshots.
         t.addSource("feedback", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.feedback());
@@ -91,11 +117,11 @@ public final class RouterGraph {
     }
 
     private static void globalBytes(Topology t, RouterConfig config, String store, String topic,
-                                    GlobalStateVersion version) {
+                                    GlobalStateVersion version, BiConsumer<String, byte[]> listener) {
         t.addGlobalStore(Stores.keyValueStoreBuilder(keyValue(config, store), Serdes.String(), Serdes.ByteArray())
                         .withLoggingDisabled(),
                 store + "-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topic,
-                store + "-updater", () -> new GlobalStoreUpdater(store, version));
+                store + "-updater", () -> new GlobalStoreUpdater(store, version, listener));
     }
 
     private static KeyValueBytesStoreSupplier keyValue(RouterConfig config, String name) {

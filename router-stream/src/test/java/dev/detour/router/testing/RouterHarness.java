@@ -53,7 +53,7 @@ public final class RouterHarness implements AutoCloseable {
     private final List<String> providers = new ArrayList<>();
 
     public RouterHarness(UnaryOperator<RouterConfig> tweak) {
-        this.serdes = new PlainAvroSerdes();
+        this.serdes = RecordSerdes.forUrl("mock://router-ttd-" + System.nanoTime());
         this.topics = Topics.defaults();
         this.config = tweak.apply(RouterConfig.defaults("unused:9092", "mock://router-test")
                 .withInstanceId("test-router").withInMemoryState(true));

@@ -216,8 +216,11 @@ class KafkaBackedRegistryTest {
             rawProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             try (KafkaProducer<String, CompletionRequest> producer = new KafkaProducer<>(producerProps);
                  KafkaProducer<String, byte[]> raw = new KafkaProducer<>(rawProps)) {
+                // Two producers: flush between sends so the partition holds them in this order.
                 producer.send(new ProducerRecord<>(topic, "job-1", RegistryTestRecords.request()));
+                producer.flush();
                 raw.send(new ProducerRecord<>(topic, "job-2", "{\"not\":\"avro\"}".getBytes()));
+                raw.flush();
                 producer.send(new ProducerRecord<>(topic, "job-1", null));
                 producer.flush();
             }
@@ -242,7 +245,7 @@ class KafkaBackedRegistryTest {
                         undecodable.add((AvroDecodeException) e.getCause());
                         consumer.seek(e.topicPartition(), e.offset() + 1);
                     }
-                    return read.size() == 2;
+                    return read.size() == 2 && undecodable.size() == 1;
                 });
                 assertThat(read.get(0).value()).isEqualTo(RegistryTestRecords.request());
                 assertThat(read.get(1).value()).as("tombstone").isNull();

@@ -150,7 +150,9 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
             retryAfter = err.retryDelayMs();
         }
         StringBuilder msg = new StringBuilder(spec.getName()).append(" HTTP ").append(status);
-        String label = err.type() != null ? err.type() : err.status() != null ? err.status() : err.code();
+        // The most specific identifier each API has: Gemini's status, OpenAI's code, Anthropic's type.
+        String label = err.status() != null ? err.status()
+                : err.code() != null && !err.code().chars().allMatch(Character::isDigit) ? err.code() : err.type();
         if (label != null) {
             msg.append(' ').append(label);
         }

@@ -16,7 +16,6 @@ import dev.detour.schema.DeploymentSpec;
 import dev.detour.schema.ErrorClass;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +29,8 @@ class DemoCatalogAgainstSimulatorTest {
             Catalog published = CatalogLoader.loadResource(CatalogLoader.DEMO_RESOURCE, CatalogOptions.DEFAULT);
             CatalogIndex index = CatalogIndex.of(CatalogLoader.loadResource(CatalogLoader.DEMO_RESOURCE,
                     CatalogOptions.withOverrides(sim.baseUrlOverrides(published))));
-            Map<String, ProviderAdapter> adapters = new HashMap<>();
-            index.providers().forEach(p -> adapters.put(p.getName(), ProviderAdapters.create(p, ApiKeySource.literal("sim-key"), http)));
+            Map<String, ProviderAdapter> adapters = ProviderAdapters.forCatalog(index.catalog(), p -> ApiKeySource.literal("sim-key"), http);
+            assertThat(adapters).hasSize(5);
 
             for (DeploymentSpec d : index.deployments()) {
                 ProviderReply r = adapters.get(d.getProvider()).complete(new ProviderRequest(d.getProviderModel(),

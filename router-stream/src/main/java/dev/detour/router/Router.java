@@ -4,6 +4,7 @@ import dev.detour.core.TopicProvisioner;
 import dev.detour.core.Topics;
 import dev.detour.router.internal.RouterGraph;
 import dev.detour.schema.Catalog;
+import dev.detour.schema.ConfigRecord;
 import dev.detour.schema.DeploymentSpec;
 import dev.detour.schema.HealthSnapshot;
 import java.time.Duration;
@@ -57,6 +58,13 @@ public final class Router implements AutoCloseable {
         Topics topics = config.topics();
         new TopicProvisioner(admin).ensure(topics.fixed());
         this.streams = new KafkaStreams(RouterGraph.build(config, serdes, this::ensureProviderTopics), props);
+        // Global stores may be restored without passing through their processors: provision the
+        // catalog's provider topics again once running, from the restored config store.
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                provisioning.submit(this::provisionFromStore);
+            }
+        });
         streams.setUncaughtExceptionHandler(e -> {
             log.error("router stream thread died; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -116,6 +124,22 @@ public final class Router implements AutoCloseable {
                 log.warn("could not create provider topics {}: {}", missing, e.getMessage());
             }
         });
+    }
+
+    private void provisionFromStore() {
+        try {
+            ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
+                    RouterGraph.CONFIG_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+            byte[] bytes = store.get("catalog");
+            if (bytes != null) {
+                ConfigRecord r = serdes.serde(ConfigRecord.class).deserializer().deserialize(config.topics().config(), bytes);
+                if (r != null && r.getCatalog() != null) {
+                    ensureProviderTopics(r.getCatalog());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not read the catalog to provision provider topics: {}", e.toString());
+        }
     }
 
     public KafkaStreams.State state() {

@@ -97,6 +97,9 @@ public final class Router implements AutoCloseable {
             p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.commitInterval().toMillis());
         }
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), c.lingerMs());
+        // Requests and retries share a task; their relative order by timestamp does not matter, so
+        // never hold a request back waiting for the other topic's data.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // Records are decoded inside the processors; these handlers are the second line of defence.
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);

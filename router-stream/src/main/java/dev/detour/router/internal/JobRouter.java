@@ -286,7 +286,16 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
                     lot.remove(jobId);
                     continue;
                 }
-                boolean left = route(job.getRequest(), job.getTried(), now, TerminalRecords.Source.NONE, false);
+                boolean left;
+                try {
+                    left = route(job.getRequest(), job.getTried(), now, TerminalRecords.Source.NONE, false);
+                } catch (RuntimeException e) {
+                    // A punctuator exception would kill the stream thread; end this one job instead.
+                    log.error("unexpected failure re-examining parked job {}", jobId, e);
+                    fail(jobId, job.getRequest(), job.getTried(), FailureReason.INTERNAL, "router error: " + e,
+                            TerminalRecords.Source.NONE, null, null, now);
+                    left = true;
+                }
                 if (!left) {
                     // The oldest job of the pool still has nowhere to go: the rest wait for the next look.
                     break;

@@ -130,6 +130,7 @@ class RouterTopologyTest {
         }
         Map<String, Long> perDeployment = router.routed().stream().collect(Collectors.groupingBy(
                 r -> r.getDeployment().getDeploymentId(), Collectors.counting()));
+        org.slf4j.LoggerFactory.getLogger(RouterTopologyTest.class).info("429 storm on alpha: {}", perDeployment);
         assertThat(perDeployment.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(200);
         assertThat(perDeployment.getOrDefault("alpha/small-a", 0L)).isLessThan(10);
         assertThat(perDeployment.get("beta/small-b")).isGreaterThan(60);

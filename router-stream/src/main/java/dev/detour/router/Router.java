@@ -2,6 +2,7 @@ package dev.detour.router;
 
 import dev.detour.core.TopicProvisioner;
 import dev.detour.core.Topics;
+import dev.detour.core.config.ConfigKeys;
 import dev.detour.router.internal.RouterGraph;
 import dev.detour.schema.Catalog;
 import dev.detour.schema.ConfigRecord;
@@ -133,7 +134,7 @@ public final class Router implements AutoCloseable {
         try {
             ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
                     RouterGraph.CONFIG_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
-            byte[] bytes = store.get("catalog");
+            byte[] bytes = store.get(ConfigKeys.CATALOG);
             if (bytes != null) {
                 ConfigRecord r = serdes.serde(ConfigRecord.class).deserializer().deserialize(config.topics().config(), bytes);
                 if (r != null && r.getCatalog() != null) {

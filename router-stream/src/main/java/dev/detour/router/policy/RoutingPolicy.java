@@ -77,7 +77,12 @@ public final class RoutingPolicy {
         ComplexityEstimate complexity = ComplexityEstimate.of(request);
         Tier startTier = hints != null && hints.getTier() != null ? hints.getTier() : Tier.PRIMARY;
         List<String> notes = new ArrayList<>();
-        if (tenant != null && tenant.getAllowCheaperTier() && complexity.value() < config.simpleComplexity()
+        boolean qualityFailed = tried.stream().anyMatch(t -> t.getErrorClass() == ErrorClass.QUALITY);
+        if (qualityFailed) {
+            // An answer failed its quality check: the job escalates to the strongest tier and stays there.
+            startTier = Tier.PRIMARY;
+            notes.add("escalated to the primary tier after a failed quality check");
+        } else if (tenant != null && tenant.getAllowCheaperTier() && complexity.value() < config.simpleComplexity()
                 && startTier != Tier.TERTIARY) {
             startTier = Tier.values()[startTier.ordinal() + 1];
             notes.add("simple work (complexity " + round(complexity.value()) + "): may start at " + startTier);

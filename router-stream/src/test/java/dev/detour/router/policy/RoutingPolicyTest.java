@@ -143,6 +143,22 @@ class RoutingPolicyTest {
     }
 
     @Test
+    void aFailedQualityCheckEscalatesToThePrimaryTier() {
+        Catalog tiers = Catalog.newBuilder(threeProviders()).setDeployments(List.of(
+                deployment("alpha", "big", Tier.PRIMARY, 3_000_000, 15_000_000, "chat"),
+                deployment("beta", "mini", Tier.SECONDARY, 150_000, 600_000, "chat"),
+                deployment("gamma", "mini2", Tier.SECONDARY, 100_000, 500_000, "chat"))).build();
+        FakeState s = new FakeState(tiers);
+        s.tenant = TenantPolicy.newBuilder().setTenant("acme").setAllowCheaperTier(true).build();
+        assertThat(chosen(policy.decide(request("j", "chat", NOW), List.of(), s, NOW))).isEqualTo("gamma/mini2");
+
+        var tried = List.of(failedAttempt(1, "j", "gamma/mini2", ErrorClass.QUALITY, null, NOW - 10));
+        RoutingDecision d = policy.decide(request("j", "chat", NOW), tried, s, NOW);
+        assertThat(chosen(d)).isEqualTo("alpha/big");
+        assertThat(((RoutingDecision.Route) d).score().getNote()).contains("quality check");
+    }
+
+    @Test
     void theWeightedDrawIsDeterministicPerJobAndAttempt() {
         FakeState s = new FakeState(threeProviders());
         s.health.put("alpha/small-a", FakeState.pressured(0.9));

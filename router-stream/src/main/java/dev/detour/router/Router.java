@@ -172,6 +172,21 @@ public final class Router implements AutoCloseable {
         return new TreeMap<>(out);
     }
 
+    /**
+     * Decisions of this instance since it started, summed over its tasks: routed, failover, probe,
+     * spread, parked, released, failed, deduped, undecodable.
+     */
+    public Map<String, Double> decisionCounts() {
+        Map<String, Double> out = new TreeMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if (name.group().equals("stream-" + RouterGraph.METRICS_SCOPE + "-metrics") && name.name().endsWith("-total")) {
+                String decision = name.name().substring(0, name.name().length() - "-total".length());
+                out.merge(decision, ((Number) metric.metricValue()).doubleValue(), Double::sum);
+            }
+        });
+        return out;
+    }
+
     @Override
     public void close() {
         streams.close(Duration.ofSeconds(30));

@@ -178,6 +178,7 @@ public final class RoutingPolicy {
 
         List<RoutingDecision.ScoredCandidate> ranking = score(eligible, tokens, strategy, startTier, complexity);
         RoutingDecision.ScoredCandidate chosen;
+        boolean spread = false;
         RoutingDecision.ScoredCandidate probe = ranking.stream()
                 .filter(c -> c.halfOpen() && c.score().getTierPenalty() <= ranking.get(0).score().getTierPenalty())
                 .findFirst().orElse(null);
@@ -187,6 +188,7 @@ public final class RoutingPolicy {
             chosen = probe;
         } else if (poolPressure >= config.spreadPressureThreshold() && ranking.size() > 1) {
             chosen = weightedDraw(ranking, request.getJobId(), attempt);
+            spread = true;
             notes.add("rate-limit pressure " + round(poolPressure) + " in pool: spread by weighted draw");
         } else {
             chosen = ranking.get(0);
@@ -209,7 +211,7 @@ public final class RoutingPolicy {
                 .build();
         Candidate chosenCandidate = eligible.stream().filter(c -> c.spec() == d).findFirst().orElseThrow();
         return new RoutingDecision.Route(d, score, notBefore, chosen.halfOpen(), chosenCandidate.health().probeEpoch(),
-                ranking);
+                spread, ranking);
     }
 
     private record Candidate(DeploymentSpec spec, DeploymentHealth health, boolean halfOpen) {}

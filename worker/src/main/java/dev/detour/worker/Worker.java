@@ -165,6 +165,11 @@ public final class Worker implements AutoCloseable {
         return gate.peak();
     }
 
+    /** Partitions this worker owns now. */
+    public int assignedPartitions() {
+        return loop.assignedPartitions();
+    }
+
     /** Port of the /metrics endpoint, or -1 when off. */
     public int metricsPort() {
         return endpoint == null ? -1 : endpoint.port();

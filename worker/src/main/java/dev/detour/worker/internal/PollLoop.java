@@ -27,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,7 @@ public final class PollLoop implements Runnable {
     private volatile boolean stopping;
     private volatile boolean aborting;
     private volatile int pausedCount;
+    private volatile int assignedCount;
     private long lastCommitMs;
 
     public PollLoop(Consumer<byte[], byte[]> consumer, Settings settings, InFlightGate gate, AttemptRunner runner,
@@ -76,6 +78,10 @@ public final class PollLoop implements Runnable {
 
     public int pausedPartitions() {
         return pausedCount;
+    }
+
+    public int assignedPartitions() {
+        return assignedCount;
     }
 
     @Override
@@ -153,6 +159,7 @@ public final class PollLoop implements Runnable {
                     consumer.pause(toPause);
                     pausedCount = consumer.paused().size();
                 }
+                assignedCount = consumer.assignment().size();
                 log.info("assigned {}", partitions);
             }
         };
@@ -311,6 +318,8 @@ public final class PollLoop implements Runnable {
             consumer.commitAsync(due, (offsets, error) -> {
                 if (error == null) {
                     tracker.committed(offsets);
+                } else if (error instanceof RebalanceInProgressException) {
+                    log.debug("async commit skipped during a rebalance; the revoke commits synchronously");
                 } else {
                     log.warn("async commit failed (the next one supersedes it): {}", error.toString());
                 }
@@ -351,6 +360,7 @@ public final class PollLoop implements Runnable {
             commitSync(tracker.commitsDue(revoked));
         }
         abandon(revoked);
+        assignedCount = Math.max(0, consumer.assignment().size() - revoked.size());
         log.info("revoked {}", partitions);
     }
 

@@ -85,6 +85,10 @@ public final class WorkerMetrics {
         abandoned.inc(calls);
     }
 
+    public long abandonedCalls() {
+        return abandoned.getCount();
+    }
+
     public void publishFailed() {
         publishFailures.inc();
     }

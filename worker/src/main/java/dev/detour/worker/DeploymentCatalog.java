@@ -1,5 +1,6 @@
 package dev.detour.worker;
 
+import dev.detour.core.catalog.CatalogIndex;
 import dev.detour.schema.Catalog;
 import dev.detour.schema.DeploymentSpec;
 import dev.detour.schema.ProviderSpec;
@@ -35,6 +36,21 @@ public interface DeploymentCatalog {
             @Override
             public Optional<ProviderSpec> provider(String name) {
                 return Optional.ofNullable(providers.get(name));
+            }
+        };
+    }
+
+    /** The core's index of a loaded catalog. */
+    static DeploymentCatalog of(CatalogIndex index) {
+        return new DeploymentCatalog() {
+            @Override
+            public Optional<DeploymentSpec> deployment(String id) {
+                return index.deployment(id);
+            }
+
+            @Override
+            public Optional<ProviderSpec> provider(String name) {
+                return index.provider(name);
             }
         };
     }

@@ -10,6 +10,7 @@ import dev.detour.worker.flow.Throttles;
 import dev.detour.worker.internal.AttemptRunner;
 import dev.detour.worker.internal.KafkaOutlets;
 import dev.detour.worker.internal.PollLoop;
+import dev.detour.worker.internal.RegistryWireCodec;
 import dev.detour.worker.internal.WireCodec;
 import dev.detour.worker.internal.WorkerClock;
 import dev.detour.worker.metrics.MetricsEndpoint;
@@ -59,13 +60,13 @@ public final class Worker implements AutoCloseable {
         this.pollThread = Thread.ofPlatform().name("detour-worker-poll-" + config.instanceId()).unstarted(loop);
     }
 
-    /** Starts a worker pricing usage at list price. */
+    /** Starts a worker pricing usage by the catalog's rules. */
     public static Worker start(WorkerConfig config, AdapterRegistry adapters, DeploymentCatalog catalog) {
-        return start(config, adapters, catalog, CostFunction.listPrice());
+        return start(config, adapters, catalog, CostFunction.catalogPricing());
     }
 
     public static Worker start(WorkerConfig config, AdapterRegistry adapters, DeploymentCatalog catalog, CostFunction cost) {
-        throw new UnsupportedOperationException("PENDING serde");
+        return start(config, adapters, catalog, cost, RegistryWireCodec.forUrl(config.schemaRegistryUrl()));
     }
 
     static Worker start(WorkerConfig config, AdapterRegistry adapters, DeploymentCatalog catalog, CostFunction cost,
@@ -132,6 +133,8 @@ public final class Worker implements AutoCloseable {
         p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         // A poll never returns more than could be started; the rest would only be sought back.
+        // A resumed partition is fetched without waiting out a long poll for idle ones.
+        p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
         p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.min(500, config.maxInFlightTotal())));
         return p;
     }

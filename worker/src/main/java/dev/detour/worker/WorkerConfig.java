@@ -78,7 +78,7 @@ public record WorkerConfig(
         private String instanceId = "worker-" + ProcessHandle.current().pid();
         private int maxInFlightTotal = 10_000;
         private int maxInFlightPerProvider = 5_000;
-        private double lowWaterRatio = 0.9;
+        private double lowWaterRatio = 0.75;
         private Duration defaultTimeout = Duration.ofSeconds(60);
         private RetrySettings retry = RetrySettings.defaults();
         private Duration maxThrottleWait = Duration.ofSeconds(5);

@@ -14,7 +14,10 @@ import dev.detour.schema.FailureReason;
 import dev.detour.schema.ResultStatus;
 import dev.detour.schema.RoutedRequest;
 import dev.detour.schema.UsageRecord;
+import dev.detour.schemas.serde.AvroDeserializer;
+import dev.detour.schemas.serde.SchemaRegistryClients;
 import dev.detour.testkit.KafkaCluster;
+import dev.detour.worker.internal.RegistryWireCodec;
 import dev.detour.testkit.WithKafka;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +32,7 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -42,7 +46,8 @@ import org.junit.jupiter.api.Test;
 class WorkerKafkaTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
-    private final TestCodec codec = new TestCodec();
+    private RegistryWireCodec codec;
+    private String registryUrl;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private KafkaCluster cluster;
     private Topics topics;
@@ -59,9 +64,17 @@ class WorkerKafkaTest {
         this.cluster = cluster;
         prefix = cluster.uniquePrefix();
         topics = new Topics(prefix, 3, (short) 1);
+        registryUrl = "mock://" + prefix;
+        codec = RegistryWireCodec.forUrl(registryUrl);
         cluster.createTopics(3, topics.provider(Fixtures.PROVIDER), topics.results(), topics.retries(),
                 topics.feedback(), topics.usage(), topics.deadLetter());
-        producer = new KafkaProducer<>(cluster.clientProperties(), new StringSerializer(), new ByteArraySerializer());
+        Properties producerProps = cluster.clientProperties();
+        // Just-created topics answer NOT_LEADER for a moment; an idempotent producer retrying then can
+        // wedge on OutOfOrderSequence on the embedded broker. One request in flight keeps order anyway.
+        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        producerProps.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
         closeables.add(producer);
         results = tail(topics.results(), CompletionResult.class);
         retries = tail(topics.retries(), RoutedRequest.class);
@@ -78,7 +91,8 @@ class WorkerKafkaTest {
     }
 
     private <T extends org.apache.avro.specific.SpecificRecord> TopicTail<T> tail(String topic, Class<T> type) {
-        TopicTail<T> t = new TopicTail<>(cluster.clientProperties(), topic, bytes -> codec.decode(type, bytes));
+        AvroDeserializer<T> reader = new AvroDeserializer<>(type, SchemaRegistryClients.forUrl(registryUrl));
+        TopicTail<T> t = new TopicTail<>(cluster.clientProperties(), topic, bytes -> reader.deserialize(topic, bytes));
         closeables.add(t);
         return t;
     }
@@ -86,7 +100,7 @@ class WorkerKafkaTest {
     private WorkerConfig.Builder config(String instance) {
         Map<String, String> props = new HashMap<>();
         cluster.clientProperties().forEach((k, v) -> props.put(k.toString(), v.toString()));
-        return WorkerConfig.builder(cluster.bootstrapServers(), "mock://" + prefix)
+        return WorkerConfig.builder(cluster.bootstrapServers(), registryUrl)
                 .topicPrefix(prefix)
                 .providers(List.of(Fixtures.PROVIDER))
                 .groupId(prefix + "workers")
@@ -98,7 +112,7 @@ class WorkerKafkaTest {
 
     private Worker start(WorkerConfig.Builder config, FakeProvider provider) {
         Worker w = Worker.start(config.build(), AdapterRegistry.of(Map.of(Fixtures.PROVIDER, provider)),
-                Fixtures.catalog(null, null), CostFunction.listPrice(), codec);
+                Fixtures.catalog(null, null));
         closeables.add(w);
         return w;
     }

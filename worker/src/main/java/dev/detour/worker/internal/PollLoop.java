@@ -59,6 +59,7 @@ public final class PollLoop implements Runnable {
     private final Map<TopicPartition, Set<CallTask>> running = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread.Builder calls = Thread.ofVirtual().name("detour-call-", 0);
+    private final java.util.concurrent.atomic.AtomicBoolean wakeRequested = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean stopping;
     private volatile boolean aborting;
     private volatile int pausedCount;
@@ -92,12 +93,18 @@ public final class PollLoop implements Runnable {
                 drain(0);
                 resumeWhereRoom();
                 commitIfDue();
-                dispatch(consumer.poll(POLL_TIMEOUT));
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(POLL_TIMEOUT);
+                } catch (WakeupException e) {
+                    continue; // room opened up (or stop() was called): look again at once
+                } finally {
+                    wakeRequested.set(false);
+                }
+                dispatch(records);
             }
         } catch (WakeupException e) {
-            if (!stopping) {
-                log.error("consumer woken up unexpectedly", e);
-            }
+            // stop() woke a commit or rebalance callback; the finally block finishes the work
         } catch (RuntimeException e) {
             log.error("poll loop failed; in-flight calls are abandoned and will be re-delivered", e);
             aborting = true;
@@ -253,6 +260,10 @@ public final class PollLoop implements Runnable {
         } finally {
             gate.release(task.provider);
             done.add(task);
+            // A paused loop would otherwise notice the room only when its poll times out.
+            if (pausedCount > 0 && gate.mayResume(task.provider) && wakeRequested.compareAndSet(false, true)) {
+                consumer.wakeup();
+            }
         }
     }
 

@@ -50,7 +50,7 @@ class AttemptRunnerTest {
     }
 
     private AttemptRunner runner(ScriptedAdapter adapter, DeploymentCatalog catalog) {
-        return new AttemptRunner(AdapterRegistry.of(Map.of(PROVIDER, adapter)), catalog, CostFunction.listPrice(),
+        return new AttemptRunner(AdapterRegistry.of(Map.of(PROVIDER, adapter)), catalog, CostFunction.catalogPricing(),
                 throttles, fastRetry, Duration.ofSeconds(60), Duration.ofSeconds(5), "w1", metrics, clock);
     }
 
@@ -308,7 +308,7 @@ class AttemptRunnerTest {
         Throttles limited = new Throttles(p -> catalog.provider(p).map(s -> s.getLimits()).orElse(null));
         ScriptedAdapter adapter = adapter(0, ok(1, 1), ok(1, 1));
         AttemptRunner runner = new AttemptRunner(AdapterRegistry.of(Map.of(PROVIDER, adapter)), catalog,
-                CostFunction.listPrice(), limited, fastRetry, Duration.ofSeconds(60), Duration.ofSeconds(5), "w1",
+                CostFunction.catalogPricing(), limited, fastRetry, Duration.ofSeconds(60), Duration.ofSeconds(5), "w1",
                 metrics, clock);
         runner.run(Fixtures.routed("a", 1, null), SOURCE, new Emitter(out, () -> false));
         runner.run(Fixtures.routed("b", 1, null), SOURCE, new Emitter(out, () -> false));
@@ -319,7 +319,7 @@ class AttemptRunnerTest {
     @Test
     void aProviderWithoutAnAdapterHandsTheJobBack() throws Exception {
         AttemptRunner runner = new AttemptRunner(p -> Optional.empty(), Fixtures.catalog(null, null),
-                CostFunction.listPrice(), throttles, fastRetry, Duration.ofSeconds(60), Duration.ofSeconds(5), "w1",
+                CostFunction.catalogPricing(), throttles, fastRetry, Duration.ofSeconds(60), Duration.ofSeconds(5), "w1",
                 metrics, clock);
         runner.run(Fixtures.routed("j15", 1, null), SOURCE, new Emitter(out, () -> false));
 

@@ -70,14 +70,14 @@ class JobRecordsTest {
     }
 
     @Test
-    void listPriceRoundsToTheNearestMicroDollar() {
+    void costIsThePricingOfTheCatalog() {
         UnitPrices prices = UnitPrices.newBuilder().setInputPerMillionMicros(150_000).setOutputPerMillionMicros(600_000)
                 .setCachedReadPerMillionMicros(75_000).build();
         // 1,000 in x 0.15 + 500 out x 0.6 = 150 + 300 = 450 micro-dollars
-        assertThat(CostFunction.listPrice().costMicros(usage(1_000, 500), prices)).isEqualTo(450);
+        assertThat(CostFunction.catalogPricing().costMicros(usage(1_000, 500), prices)).isEqualTo(450);
         // 3 in x 0.15 = 0.45 -> 0; 4 in = 0.6 -> 1
-        assertThat(CostFunction.listPrice().costMicros(usage(3, 0), prices)).isZero();
-        assertThat(CostFunction.listPrice().costMicros(usage(4, 0), prices)).isEqualTo(1);
+        assertThat(CostFunction.catalogPricing().costMicros(usage(3, 0), prices)).isZero();
+        assertThat(CostFunction.catalogPricing().costMicros(usage(4, 0), prices)).isEqualTo(1);
         assertThat(JobRecords.totalCost(List.of())).isZero();
     }
 }

@@ -7,7 +7,6 @@ import dev.detour.schemas.serde.RegisteredSchema;
 import dev.detour.schemas.serde.SchemaRegistryClient;
 import dev.detour.schemas.serde.SchemaRegistryException;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 
 import java.io.IOException;
 import java.net.URI;
@@ -160,7 +159,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
         try {
             return new Schema.Parser().parse(text);
-        } catch (SchemaParseException e) {
+        } catch (RuntimeException e) {
+            // Avro reports some bad schemas (unknown type names) as NullPointerException.
             throw new SchemaRegistryException(200, SchemaRegistryException.INVALID_SCHEMA,
                     "registry returned an unparseable Avro schema: " + e.getMessage(), e);
         }

@@ -3,7 +3,20 @@ package dev.detour.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.detour.core.RetryDecision;
 import dev.detour.core.Topics;
+import dev.detour.core.catalog.Pricing;
+import dev.detour.providers.ApiKeySource;
+import dev.detour.providers.ProviderAdapter;
+import dev.detour.providers.ProviderAdapters;
+import dev.detour.providers.simulator.ProviderScript;
+import dev.detour.providers.simulator.ProviderSimulator;
+import dev.detour.providers.simulator.SimulatorConfig;
+import dev.detour.schema.ApiFamily;
+import java.net.http.HttpClient;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import dev.detour.schema.AttemptOutcome;
 import dev.detour.schema.ChatMessage;
 import dev.detour.schema.CompletionRequest;
@@ -41,13 +54,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The worker against a real broker: the paths a job can take, crashes, rebalances, backpressure. */
+/**
+ * The worker against a real broker and the provider simulator (real HTTP through the providers'
+ * adapters): the paths a job can take, crashes, rebalances, backpressure.
+ */
 @WithKafka
 class WorkerKafkaTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     private RegistryWireCodec codec;
     private String registryUrl;
+    private static final AtomicInteger UNIQUE = new AtomicInteger();
+    private static ProviderSimulator sim;
+    private static HttpClient http;
+
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private KafkaCluster cluster;
     private Topics topics;
@@ -58,6 +78,34 @@ class WorkerKafkaTest {
     private TopicTail<AttemptOutcome> feedback;
     private TopicTail<UsageRecord> usage;
     private TopicTail<DeadLetter> deadLetters;
+
+    @BeforeAll
+    static void startSimulator() {
+        sim = ProviderSimulator.start(SimulatorConfig.defaults());
+        http = ProviderAdapters.defaultHttpClient();
+    }
+
+    @AfterAll
+    static void stopSimulator() {
+        sim.close();
+        http.shutdownNow(); // calls of crashed workers may still be waiting
+    }
+
+    /** A fresh simulated provider following the script, and an adapter calling it with this key. */
+    private static ProviderAdapter simulated(ProviderScript script, String key) {
+        String name = "sim" + UNIQUE.incrementAndGet();
+        sim.script(name, script);
+        return ProviderAdapters.create(Fixtures.provider(name, sim.baseUrlFor(name, ApiFamily.OPENAI_COMPATIBLE), null),
+                ApiKeySource.literal(key), http);
+    }
+
+    private static ProviderAdapter simulated(ProviderScript script) {
+        return simulated(script, "test-key");
+    }
+
+    private static ProviderScript latency(long ms) {
+        return ProviderScript.healthy().withLatency(ProviderScript.Latency.fixed(ms));
+    }
 
     @BeforeEach
     void setUp(KafkaCluster cluster) {
@@ -110,7 +158,7 @@ class WorkerKafkaTest {
                 .kafkaProperties(props);
     }
 
-    private Worker start(WorkerConfig.Builder config, FakeProvider provider) {
+    private Worker start(WorkerConfig.Builder config, ProviderAdapter provider) {
         Worker w = Worker.start(config.build(), AdapterRegistry.of(Map.of(Fixtures.PROVIDER, provider)),
                 Fixtures.catalog(null, null));
         closeables.add(w);
@@ -153,17 +201,22 @@ class WorkerKafkaTest {
 
     @Test
     void successPathPublishesResultFeedbackAndUsageAndCommits() throws Exception {
-        Worker worker = start(config("w-success"), new FakeProvider(Fixtures.PROVIDER, 20));
+        Worker worker = start(config("w-success"), simulated(latency(20)));
         List<String> ids = produce("ok", 20);
 
         await().atMost(WAIT).until(() -> resultsPerJob().keySet().containsAll(ids));
         assertThat(results.values()).allSatisfy(r -> {
             assertThat(r.getStatus()).isEqualTo(ResultStatus.SUCCEEDED);
-            assertThat(r.getContent()).startsWith("echo ok:");
-            assertThat(r.getCostMicros()).isEqualTo(20); // 10 in at $1/M + 5 out at $2/M
+            assertThat(r.getContent()).isNotBlank();
+            assertThat(r.getUsage().getInputTokens()).isPositive();
+            assertThat(r.getCostMicros()).isEqualTo(Pricing.cost(r.getUsage(), Fixtures.PRICES));
+            assertThat(r.getDeploymentId()).isEqualTo(Fixtures.DEPLOYMENT);
         });
         await().atMost(WAIT).until(() -> feedback.values().size() >= 20 && usage.values().size() >= 20);
-        assertThat(feedback.records).allSatisfy(k -> assertThat(k.key()).isEqualTo(Fixtures.DEPLOYMENT));
+        assertThat(feedback.records).allSatisfy(k -> {
+            assertThat(k.key()).isEqualTo(Fixtures.DEPLOYMENT);
+            assertThat(k.value().getSucceeded()).isTrue();
+        });
         assertThat(usage.records).allSatisfy(k -> assertThat(k.key()).isEqualTo(k.value().getAttemptId()));
         assertThat(worker.metrics().jobsEnded()).isEqualTo(20);
 
@@ -173,67 +226,96 @@ class WorkerKafkaTest {
     }
 
     @Test
-    void aTransientFaultIsRetriedOnTheSameDeploymentAndSucceeds() {
-        start(config("w-flaky"), new FakeProvider(Fixtures.PROVIDER, 10));
-        List<String> ids = produce("flaky", 3);
+    void transientServerErrorsAreRetriedOnTheSameDeploymentUntilTheySucceed() {
+        // Half of all calls fail with 500: most jobs need a second or third try.
+        start(config("w-flaky"), simulated(latency(5).withErrorRate(ErrorClass.SERVER_ERROR, 0.5)));
+        List<String> ids = produce("flaky", 12);
 
-        await().atMost(WAIT).until(() -> resultsPerJob().keySet().containsAll(ids));
-        assertThat(results.values()).allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(ResultStatus.SUCCEEDED));
-        await().atMost(WAIT).until(() -> feedback.values().size() >= 6);
-        Map<String, List<String>> tries = feedback.values().stream().collect(Collectors.groupingBy(
-                AttemptOutcome::getJobId, Collectors.mapping(o -> o.getAttemptId() + ":" + o.getErrorClass(),
-                        Collectors.toList())));
-        for (String id : ids) {
-            assertThat(tries.get(id)).containsExactly(id + "#1:SERVER_ERROR", id + "#1.2:null");
-        }
-        assertThat(retries.values()).isEmpty();
+        await().atMost(WAIT).until(() -> {
+            var ended = new java.util.HashSet<>(resultsPerJob().keySet());
+            retries.values().forEach(r -> ended.add(r.getRequest().getJobId()));
+            return ended.containsAll(ids);
+        });
+        List<String> retriedAndSucceeded = feedback.values().stream()
+                .filter(o -> o.getSucceeded() && o.getAttemptId().matches(".*#1\\.[23]"))
+                .map(AttemptOutcome::getJobId).toList();
+        assertThat(retriedAndSucceeded).as("jobs whose retry on the same deployment succeeded").isNotEmpty();
+        assertThat(results.values()).filteredOn(r -> retriedAndSucceeded.contains(r.getJobId()))
+                .allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(ResultStatus.SUCCEEDED));
+        assertThat(feedback.values()).filteredOn(o -> !o.getSucceeded())
+                .allSatisfy(o -> assertThat(o.getErrorClass()).isEqualTo(ErrorClass.SERVER_ERROR));
+        // Jobs that failed three times went back to the router; no job ended twice.
+        assertThat(retries.values()).allSatisfy(r -> assertThat(r.getTried().get(0).getMessage()).contains("after 3 tries"));
+        assertThat(resultsPerJob().values()).containsOnly(1L);
     }
 
     @Test
-    void aRateLimitedCallGoesBackToTheRouter() {
-        start(config("w-429"), new FakeProvider(Fixtures.PROVIDER, 10));
-        List<String> ids = produce("limited", 2);
+    void rateLimitedCallsGoBackToTheRouterAndTheDeploymentIsHeldClientSide() {
+        // One request, then the bucket stays empty for a long time.
+        ProviderAdapter limited = simulated(latency(5).withRateLimit(0.01, 1));
+        String simName = limited.provider();
+        start(config("w-429"), limited);
+        List<String> first = produce("limited", 3);
 
-        await().atMost(WAIT).until(() -> retries.values().size() >= 2);
-        assertThat(retries.records).allSatisfy(k -> {
-            assertThat(ids).contains(k.key());
+        await().atMost(WAIT).until(() -> results.values().size() + retries.values().size() >= 3);
+        assertThat(results.values()).singleElement().extracting(CompletionResult::getStatus).isEqualTo(ResultStatus.SUCCEEDED);
+        assertThat(retries.records).hasSize(2).allSatisfy(k -> {
+            assertThat(first).contains(k.key());
             assertThat(k.value().getTried()).singleElement().satisfies(a -> {
                 assertThat(a.getErrorClass()).isEqualTo(ErrorClass.RATE_LIMITED);
-                assertThat(a.getHttpStatus()).isEqualTo(429);
-                assertThat(a.getRetryAfterMs()).isEqualTo(1_000);
+                assertThat(a.getRetryAfterMs()).isPositive();
             });
         });
-        assertThat(results.values()).isEmpty();
+        long callsSoFar = sim.stats(simName).requests();
+        assertThat(sim.stats(simName).status(429)).isPositive();
+
+        // The provider said when it will have room again; until then the worker does not ask.
+        List<String> more = produce("later", 3);
+        await().atMost(WAIT).until(() -> retries.values().size() >= 5);
+        assertThat(sim.stats(simName).requests()).isEqualTo(callsSoFar);
+        assertThat(retries.values()).filteredOn(r -> more.contains(r.getRequest().getJobId())).hasSize(3)
+                .allSatisfy(r -> assertThat(r.getTried().get(0).getErrorClass()).isEqualTo(ErrorClass.RATE_LIMITED));
     }
 
     @Test
-    void aRejectedKeyFailsOverAndAnInvalidRequestEndsTheJob() {
-        start(config("w-401"), new FakeProvider(Fixtures.PROVIDER, 10));
+    void aRejectedKeySendsTheJobToAnotherDeploymentMarkedNotReusable() {
+        start(config("w-401"), simulated(latency(5).withExpectedKey("the-right-key"), "a-wrong-key"));
         List<String> auth = produce("auth", 1);
-        List<String> bad = produce("bad", 1);
 
-        await().atMost(WAIT).until(() -> retries.values().size() >= 1 && results.values().size() >= 1
-                && deadLetters.values().size() >= 1);
+        await().atMost(WAIT).until(() -> retries.values().size() >= 1);
         assertThat(retries.values()).singleElement().satisfies(r -> {
             assertThat(r.getRequest().getJobId()).isEqualTo(auth.get(0));
             assertThat(r.getTried().get(0).getErrorClass()).isEqualTo(ErrorClass.AUTH);
             assertThat(r.getTried().get(0).getHttpStatus()).isEqualTo(401);
+            assertThat(RetryDecision.deploymentReusableForJob(r.getTried().get(0).getErrorClass())).isFalse();
         });
+        assertThat(results.values()).isEmpty();
+        assertThat(feedback.values()).singleElement().extracting(AttemptOutcome::getHttpStatus).isEqualTo(401);
+    }
+
+    @Test
+    void aNonRetryableErrorEndsTheJobWithAFailedResultAndADeadLetter() {
+        start(config("w-400"), simulated(latency(5).withMaxContextTokens(1)));
+        List<String> tooLong = produce("too-long-for-the-context-window", 1);
+
+        await().atMost(WAIT).until(() -> !results.values().isEmpty() && !deadLetters.values().isEmpty());
         assertThat(results.values()).singleElement().satisfies(r -> {
-            assertThat(r.getJobId()).isEqualTo(bad.get(0));
+            assertThat(r.getJobId()).isEqualTo(tooLong.get(0));
             assertThat(r.getStatus()).isEqualTo(ResultStatus.FAILED);
             assertThat(r.getFailureReason()).isEqualTo(FailureReason.NON_RETRYABLE);
         });
         assertThat(deadLetters.values()).singleElement().satisfies(d -> {
-            assertThat(d.getJobId()).isEqualTo(bad.get(0));
-            assertThat(d.getErrorClass()).isEqualTo(ErrorClass.INVALID_REQUEST);
+            assertThat(d.getJobId()).isEqualTo(tooLong.get(0));
+            assertThat(d.getErrorClass()).isEqualTo(ErrorClass.CONTEXT_LENGTH);
             assertThat(d.getRequest()).isNotNull();
+            assertThat(d.getComponent()).isEqualTo("worker");
         });
+        assertThat(retries.values()).isEmpty();
     }
 
     @Test
     void anUndecodableRecordIsDeadLetteredWithItsBytesAndDoesNotBlockThePartition() {
-        start(config("w-junk"), new FakeProvider(Fixtures.PROVIDER, 5));
+        start(config("w-junk"), simulated(latency(5)));
         String topic = topics.provider(Fixtures.PROVIDER);
         byte[] junk = {1, 2, 3, 4, 5};
         producer.send(new ProducerRecord<>(topic, 0, "junk-" + prefix, junk));
@@ -254,75 +336,86 @@ class WorkerKafkaTest {
 
     @Test
     void afterACrashWithCallsInFlightEveryJobStillGetsExactlyOneResult() {
-        FakeProvider first = new FakeProvider(Fixtures.PROVIDER, 0);
-        Worker crashing = start(config("w-crash-a"), first);
-        List<String> ids = produce("hang", 30);
+        // The first worker's provider answers only after a minute: the crash catches every call in flight.
+        ProviderAdapter slow = simulated(latency(60_000));
+        Worker crashing = start(config("w-crash-a"), slow);
+        List<String> ids = produce("crash", 30);
         await().atMost(WAIT).until(() -> crashing.inFlight() == 30);
 
         crashing.abort();
-        first.release(); // the abandoned calls now answer; their results must not be published
 
-        FakeProvider second = new FakeProvider(Fixtures.PROVIDER, 0);
-        second.release();
-        Worker successor = start(config("w-crash-b"), second);
+        Worker successor = start(config("w-crash-b"), simulated(latency(20)));
         await().atMost(WAIT).until(() -> resultsPerJob().keySet().containsAll(ids));
-        await().atMost(WAIT).until(() -> crashing.inFlight() == 0);
         successor.close();
 
         assertThat(resultsPerJob()).hasSize(30).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
-        assertThat(second.calls.get()).isEqualTo(30);
+        assertThat(results.values()).allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(ResultStatus.SUCCEEDED));
+        assertThat(successor.metrics().jobsEnded()).isEqualTo(30);
+        assertThat(sim.stats(slow.provider()).succeeded()).as("the crashed worker's calls never answered").isZero();
     }
 
     @Test
     void aRebalanceLetsInFlightCallsFinishWithinTheGraceThenHandsThePartitionsOver() throws Exception {
         // Calls outlast the rebalance, so the revoking worker waits for them before committing.
-        FakeProvider slow = new FakeProvider(Fixtures.PROVIDER, 6_000);
-        Worker a = rebalance(slow, "ok", Duration.ofSeconds(30));
-        assertThat(a.metrics().abandonedCalls()).isZero();
-    }
-
-    @Test
-    void aRebalanceAbandonsCallsStillRunningAfterTheGraceAndTheNewOwnerRedoesThem() throws Exception {
-        FakeProvider hanging = new FakeProvider(Fixtures.PROVIDER, 0);
-        Worker a = rebalance(hanging, "hang", Duration.ofMillis(10));
-        assertThat(a.metrics().abandonedCalls()).isPositive();
-    }
-
-    /**
-     * Worker A has 30 calls in flight when B joins; once B owns partitions, A's provider answers
-     * and 30 more jobs arrive. Every job must end exactly once.
-     */
-    private Worker rebalance(FakeProvider providerOfA, String kind, Duration revokeGrace) throws Exception {
-        Worker a = start(config("w-rb-a").revokeGrace(revokeGrace), providerOfA);
-        List<String> ids = new ArrayList<>(produce(kind, 30));
+        Worker a = start(config("w-rb-a").revokeGrace(Duration.ofSeconds(30)), simulated(latency(6_000)));
+        List<String> ids = new ArrayList<>(produce("ok", 30));
         await().atMost(WAIT).until(() -> a.inFlight() == 30);
 
-        FakeProvider providerOfB = new FakeProvider(Fixtures.PROVIDER, 100);
-        providerOfB.release();
-        Worker b = start(config("w-rb-b").revokeGrace(revokeGrace), providerOfB);
+        Worker b = start(config("w-rb-b"), simulated(latency(20)));
         await().atMost(WAIT).until(() -> b.assignedPartitions() > 0 && a.assignedPartitions() < 3);
-        providerOfA.release();
         ids.addAll(produce("late", 30));
 
         await().atMost(WAIT).until(() -> resultsPerJob().keySet().containsAll(ids));
         a.close();
         b.close();
         assertThat(resultsPerJob()).hasSize(60).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
+        assertThat(a.metrics().abandonedCalls()).isZero();
         assertThat(b.metrics().jobsEnded()).as("the second worker took partitions over").isPositive();
         assertThat(committedTotal(prefix + "workers")).isEqualTo(60);
-        return a;
+    }
+
+    @Test
+    void callsStillRunningAfterTheGraceAreAbandonedUncommittedAndTheNewOwnerRedoesThem() throws Exception {
+        ProviderAdapter slow = simulated(latency(60_000));
+        Worker a = start(config("w-ab-a").revokeGrace(Duration.ofMillis(10)).shutdownGrace(Duration.ofMillis(10)), slow);
+        List<String> ids = new ArrayList<>(produce("ok", 30));
+        await().atMost(WAIT).until(() -> a.inFlight() == 30);
+
+        Worker b = start(config("w-ab-b"), simulated(latency(20)));
+        await().atMost(WAIT).until(() -> b.assignedPartitions() > 0 && a.assignedPartitions() < 3);
+        ids.addAll(produce("late", 30));
+        // A's remaining calls are abandoned at shutdown too; B takes their partitions and redoes them.
+        a.close();
+
+        await().atMost(WAIT).until(() -> resultsPerJob().keySet().containsAll(ids));
+        b.close();
+        assertThat(a.metrics().abandonedCalls()).as("every call A started").isGreaterThanOrEqualTo(30);
+        assertThat(a.metrics().jobsEnded()).isZero();
+        assertThat(resultsPerJob()).hasSize(60).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
+        assertThat(committedTotal(prefix + "workers")).isEqualTo(60);
     }
 
     @Test
     void backpressureHoldsTheInFlightBound() {
-        FakeProvider provider = new FakeProvider(Fixtures.PROVIDER, 50);
-        Worker worker = start(config("w-bp").maxInFlightTotal(20).maxInFlightPerProvider(20), provider);
+        ProviderAdapter provider = simulated(latency(50));
+        Worker worker = start(config("w-bp").maxInFlightTotal(20).maxInFlightPerProvider(20).metricsPort(0), provider);
         List<String> ids = produce("ok", 300);
 
         await().atMost(WAIT).until(() -> resultsPerJob().keySet().containsAll(ids));
         assertThat(worker.peakInFlight()).isEqualTo(20);
         assertThat(worker.metrics().peakInFlight()).isEqualTo(20);
-        assertThat(provider.peakConcurrent.get()).isLessThanOrEqualTo(20);
+        assertThat(sim.stats(provider.provider()).peakInFlight()).isLessThanOrEqualTo(20);
         assertThat(resultsPerJob().values()).containsOnly(1L);
+        assertThat(scrape(worker.metricsPort())).contains("detour_worker_calls_in_flight_peak 20\n")
+                .contains("detour_worker_jobs_ended_total 300\n");
+    }
+
+    private static String scrape(int port) {
+        try {
+            return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,0 +1,9 @@
+package dev.detour.ledger.spend;
+
+/** Why a usage record was not counted. */
+public enum ProblemKind {
+    UNDECODABLE,
+    UNKNOWN_MODEL,
+    NEGATIVE_TOKENS,
+    MISSING_FIELD
+}

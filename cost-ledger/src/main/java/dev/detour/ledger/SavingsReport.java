@@ -13,6 +13,12 @@ public record SavingsReport(String tenant, String from, String to, List<SavingsR
     }
 
     @Override
+    public List<Object> tableTotal() {
+        return Arrays.asList("TOTAL", null, total.attempts(), total.costMicros(), total.baselineMicros(), total.savingsMicros(),
+                total.cachedAnswers());
+    }
+
+    @Override
     public List<List<Object>> tableRows() {
         List<List<Object>> out = new ArrayList<>();
         for (SavingsRow r : days) {

@@ -16,6 +16,14 @@ public record SpendReport(String tenant, String from, String to, List<String> gr
     }
 
     @Override
+    public List<Object> tableTotal() {
+        List<Object> cells = new ArrayList<>();
+        cells.add("TOTAL");
+        cells.addAll(total.cells());
+        return cells;
+    }
+
+    @Override
     public List<List<Object>> tableRows() {
         List<List<Object>> out = new ArrayList<>();
         for (SpendRow r : rows) {

@@ -9,4 +9,9 @@ public interface Tabular {
 
     /** Cells are String, Long, Boolean or null, in column order. */
     List<List<Object>> tableRows();
+
+    /** A closing total line for tables (not for CSV), in column order; null when the report has none. */
+    default List<Object> tableTotal() {
+        return null;
+    }
 }

@@ -49,23 +49,28 @@ public final class LedgerTopology {
 
     /** What the topology needs; {@link #defaults(RecordSerdes)} for the usual values. */
     public record Settings(Topics topics, RecordSerdes serdes, CostFormula costFormula, Duration dedupRetention,
-                           Duration dedupPurgeInterval, Duration budgetCheckInterval) {
+                           Duration dedupPurgeInterval, Duration budgetCheckInterval, boolean inMemoryStores) {
 
         public static Settings defaults(RecordSerdes serdes) {
             return new Settings(Topics.defaults(), serdes, CostFormula.LIST_PRICE, Topics.LONG_RETENTION,
-                    Duration.ofHours(1), Duration.ofMinutes(1));
+                    Duration.ofHours(1), Duration.ofMinutes(1), false);
         }
 
         public Settings withTopics(Topics t) {
-            return new Settings(t, serdes, costFormula, dedupRetention, dedupPurgeInterval, budgetCheckInterval);
+            return new Settings(t, serdes, costFormula, dedupRetention, dedupPurgeInterval, budgetCheckInterval, inMemoryStores);
         }
 
         public Settings withCostFormula(CostFormula f) {
-            return new Settings(topics, serdes, f, dedupRetention, dedupPurgeInterval, budgetCheckInterval);
+            return new Settings(topics, serdes, f, dedupRetention, dedupPurgeInterval, budgetCheckInterval, inMemoryStores);
         }
 
         public Settings withBudgetCheckInterval(Duration d) {
-            return new Settings(topics, serdes, costFormula, dedupRetention, dedupPurgeInterval, d);
+            return new Settings(topics, serdes, costFormula, dedupRetention, dedupPurgeInterval, d, inMemoryStores);
+        }
+
+        /** In-memory stores (still changelogged): for a TopologyTestDriver, which commits, and so flushes, per record. */
+        public Settings withInMemoryStores() {
+            return new Settings(topics, serdes, costFormula, dedupRetention, dedupPurgeInterval, budgetCheckInterval, true);
         }
     }
 
@@ -81,17 +86,17 @@ public final class LedgerTopology {
 
         // 1. Configuration, global: every instance prices with the whole catalog.
         builder.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerStores.CONFIG), strings, Serdes.ByteArray())
+                Stores.keyValueStoreBuilder(store(s, LedgerStores.CONFIG), strings, Serdes.ByteArray())
                         .withLoggingDisabled(),
                 topics.config(), Consumed.with(strings, Serdes.ByteArray()).withName("config-source"),
                 () -> new ConfigLoader(configDecoder));
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerStores.DEDUP), strings, Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerStores.JOBS), strings, new JsonSerde<>(JobReport.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerStores.SPEND), strings, new JsonSerde<>(SpendTotals.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerStores.TENANT_DAY), strings, new JsonSerde<>(SpendTotals.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerStores.BUDGETS), strings, new JsonSerde<>(BudgetStatus.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerStores.PROBLEMS), strings, new JsonSerde<>(Problem.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(s, LedgerStores.DEDUP), strings, Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(s, LedgerStores.JOBS), strings, new JsonSerde<>(JobReport.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(s, LedgerStores.SPEND), strings, new JsonSerde<>(SpendTotals.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(s, LedgerStores.TENANT_DAY), strings, new JsonSerde<>(SpendTotals.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(s, LedgerStores.BUDGETS), strings, new JsonSerde<>(BudgetStatus.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(s, LedgerStores.PROBLEMS), strings, new JsonSerde<>(Problem.class)));
         JsonSerde<RefusedUsage> refusedSerde = new JsonSerde<>(RefusedUsage.class);
 
         // 2. Usage, as bytes: decoding is ours, so bad bytes are a problem record and never a stopped stream.
@@ -125,6 +130,10 @@ public final class LedgerTopology {
                 .to(topics.deadLetter(), Produced.with(strings, s.serdes().valueSerde(DeadLetter.class)).withName("dead-letter-sink"));
 
         return builder.build();
+    }
+
+    private static org.apache.kafka.streams.state.KeyValueBytesStoreSupplier store(Settings s, String name) {
+        return s.inMemoryStores() ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
     }
 
     private static KStream<String, RefusedUsage> refused(KStream<String, IntakeEvent> events, String step) {

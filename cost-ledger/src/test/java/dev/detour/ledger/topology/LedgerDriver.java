@@ -47,7 +47,7 @@ public final class LedgerDriver implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-        LedgerTopology.Settings settings = LedgerTopology.Settings.defaults(SERDES).withBudgetCheckInterval(Duration.ofMinutes(1));
+        LedgerTopology.Settings settings = LedgerTopology.Settings.defaults(SERDES).withBudgetCheckInterval(Duration.ofMinutes(1)).withInMemoryStores();
         driver = new TopologyTestDriver(LedgerTopology.build(settings), props, wallClock);
         config = driver.createInputTopic(TOPICS.config(), new StringSerializer(), SERDES.valueSerde(ConfigRecord.class).serializer());
         usageBytes = driver.createInputTopic(TOPICS.usage(), new ByteArraySerializer(), new ByteArraySerializer());

@@ -109,8 +109,18 @@ final class AttemptBilling implements Processor<String, byte[], String, IntakeEv
             }
         }
         expired.forEach(dedup::delete);
-        if (!expired.isEmpty()) {
-            log.info("forgot {} attempt ids first seen before {}", expired.size(), cutoff);
+        // Per-job detail is kept as long as the attempt ids (totals are kept for ever in the spend stores).
+        List<String> oldJobs = new ArrayList<>();
+        try (KeyValueIterator<String, JobReport> all = jobs.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, JobReport> e = all.next();
+                long last = e.value.attempts().stream().mapToLong(PricedAttempt::billedAtMs).max().orElse(Long.MIN_VALUE);
+                if (last < cutoff) oldJobs.add(e.key);
+            }
+        }
+        oldJobs.forEach(jobs::delete);
+        if (!expired.isEmpty() || !oldJobs.isEmpty()) {
+            log.info("forgot {} attempt ids and {} jobs older than {}", expired.size(), oldJobs.size(), cutoff);
         }
     }
 }

@@ -103,6 +103,9 @@ class LedgerTopologyTest {
             ledger.usage(usage("a-2", "job-2", "acme", "openai", "gpt-4o", "gpt-4o", 1, 1, DAY1), DAY1 + 31 * DAY_MS);
             assertThat(ledger.driver.getKeyValueStore(LedgerStores.DEDUP).get("a-1")).isNull();
             assertThat(ledger.driver.getKeyValueStore(LedgerStores.DEDUP).get("a-2")).isNotNull();
+            assertThat(ledger.queries.job("job-1")).isEmpty();
+            // Totals outlive the per-attempt detail.
+            assertThat(ledger.queries.spend(query("acme")).total().attempts()).isEqualTo(2);
         }
     }
 

@@ -6,8 +6,12 @@ import picocli.CommandLine.Command;
 /** The {@code detour} command. Each subcommand is one user job or one component run alone. */
 @Command(name = "detour", mixinStandardHelpOptions = true, version = "detour 0.1.0",
         description = "Kafka-native failover and cost routing for LLM calls.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, SubmitCommand.class, ResultsCommand.class, ReplayCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Detour implements Runnable {
+
+    @picocli.CommandLine.Option(names = "--verbose", description = "Show stack traces of errors.", scope = picocli.CommandLine.ScopeType.INHERIT)
+    static boolean verbose;
 
     @Override
     public void run() {
@@ -15,6 +19,22 @@ public final class Detour implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Detour()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Detour's error handling: one clear line and a non-zero exit, the stack only with --verbose. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Detour());
+        cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
+            String message = ex instanceof UserError || ex instanceof dev.detour.cli.config.DetourConfig.ConfigException
+                    ? ex.getMessage()
+                    : ex.getClass().getSimpleName() + ": " + ex.getMessage();
+            line.getErr().println("detour: " + message);
+            if (verbose) {
+                ex.printStackTrace(line.getErr());
+            }
+            return 2;
+        });
+        return cl;
     }
 }

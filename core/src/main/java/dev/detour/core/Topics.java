@@ -25,6 +25,8 @@ public record Topics(String prefix, int partitions, short replication) {
     public String deadLetter() { return prefix + "dead-letter"; }
     public String config() { return prefix + "config"; }
     public String budgets() { return prefix + "budgets"; }
+    /** Compacted health table of the deployments, written by the router (key deploymentId, HealthSnapshot). */
+    public String health() { return prefix + "health"; }
     public String schemas() { return "_" + prefix + "schemas"; }
 
     /** The topic a provider's workers consume. */
@@ -46,6 +48,7 @@ public record Topics(String prefix, int partitions, short replication) {
         all.add(TopicSpec.deleting(deadLetter(), partitions, replication, LONG_RETENTION));
         all.add(TopicSpec.compacted(config(), 1, replication));
         all.add(TopicSpec.compacted(budgets(), partitions, replication));
+        all.add(TopicSpec.compacted(health(), 1, replication));
         all.add(TopicSpec.compacted(schemas(), 1, replication));
         return all;
     }

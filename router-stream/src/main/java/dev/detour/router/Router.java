@@ -1,0 +1,154 @@
+package dev.detour.router;
+
+import dev.detour.core.TopicProvisioner;
+import dev.detour.core.Topics;
+import dev.detour.router.internal.RouterGraph;
+import dev.detour.schema.Catalog;
+import dev.detour.schema.DeploymentSpec;
+import dev.detour.schema.HealthSnapshot;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running router instance. Start as many as needed with the same application id: Kafka spreads the
+ * request partitions over them, and each one sees the whole health table.
+ */
+public final class Router implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+    private final RouterConfig config;
+    private final RecordSerdes serdes;
+    private final KafkaStreams streams;
+    private final Admin admin;
+    private final ExecutorService provisioning;
+    private final Set<String> provisionedProviders = ConcurrentHashMap.newKeySet();
+
+    private Router(RouterConfig config, RecordSerdes serdes) {
+        this.config = config;
+        this.serdes = serdes;
+        Properties props = streamsProperties(config);
+        this.admin = Admin.create(props);
+        this.provisioning = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "router-topic-provisioning");
+            t.setDaemon(true);
+            return t;
+        });
+        Topics topics = config.topics();
+        new TopicProvisioner(admin).ensure(topics.fixed());
+        this.streams = new KafkaStreams(RouterGraph.build(config, serdes, this::ensureProviderTopics), props);
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("router stream thread died; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    }
+
+    /** Starts a router against the registry at {@code config.schemaRegistryUrl()}. */
+    public static Router start(RouterConfig config) {
+        return start(config, RecordSerdes.forUrl(config.schemaRegistryUrl()));
+    }
+
+    public static Router start(RouterConfig config, RecordSerdes serdes) {
+        Router router = new Router(config, serdes);
+        router.streams.start();
+        log.info("router {} started (application {}, {})", config.instanceId(), config.applicationId(), config.guarantee());
+        return router;
+    }
+
+    static Properties streamsProperties(RouterConfig c) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, c.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, c.guarantee() == RouterConfig.ProcessingGuarantee.EXACTLY_ONCE_V2
+                ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.streamThreads());
+        if (c.stateDir() != null) {
+            p.put(StreamsConfig.STATE_DIR_CONFIG, c.stateDir().toString());
+        }
+        if (c.commitInterval() != null) {
+            p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.commitInterval().toMillis());
+        }
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), c.lingerMs());
+        // Records are decoded inside the processors; these handlers are the second line of defence.
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.putAll(c.streamsOverrides());
+        return p;
+    }
+
+    private void ensureProviderTopics(Catalog catalog) {
+        Set<String> missing = new LinkedHashSet<>();
+        for (DeploymentSpec d : catalog.getDeployments()) {
+            if (!provisionedProviders.contains(d.getProvider())) {
+                missing.add(d.getProvider());
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        // Off the global thread: topic creation talks to the controller and may take a while.
+        provisioning.submit(() -> {
+            try {
+                new TopicProvisioner(admin).ensure(missing.stream().map(config.topics()::providerTopic).toList());
+                provisionedProviders.addAll(missing);
+            } catch (RuntimeException e) {
+                log.warn("could not create provider topics {}: {}", missing, e.getMessage());
+            }
+        });
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public boolean isRunning() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** This instance's copy of the health table (its global store), decoded. */
+    public Map<String, HealthSnapshot> healthTable() {
+        ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
+                RouterGraph.HEALTH_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+        Deserializer<HealthSnapshot> decoder = serdes.serde(HealthSnapshot.class).deserializer();
+        Map<String, HealthSnapshot> out = new HashMap<>();
+        try (var all = store.all()) {
+            all.forEachRemaining(kv -> {
+                try {
+                    out.put(kv.key, decoder.deserialize(config.topics().health(), kv.value));
+                } catch (RuntimeException e) {
+                    log.debug("skipping undecodable health entry {}", kv.key);
+                }
+            });
+        }
+        return new TreeMap<>(out);
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        provisioning.shutdownNow();
+        admin.close(Duration.ofSeconds(5));
+        log.info("router {} stopped", config.instanceId());
+    }
+}

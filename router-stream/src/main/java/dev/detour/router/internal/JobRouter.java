@@ -1,0 +1,329 @@
+package dev.detour.router.internal;
+
+import dev.detour.router.ParkingConfig;
+import dev.detour.router.policy.ProbeLedger;
+import dev.detour.router.policy.RequestValidation;
+import dev.detour.router.policy.RoutingDecision;
+import dev.detour.router.policy.RoutingPolicy;
+import dev.detour.schema.AttemptSummary;
+import dev.detour.schema.BudgetState;
+import dev.detour.schema.CompletionRequest;
+import dev.detour.schema.ConfigRecord;
+import dev.detour.schema.DeploymentRef;
+import dev.detour.schema.DeploymentSpec;
+import dev.detour.schema.FailureReason;
+import dev.detour.schema.HealthSnapshot;
+import dev.detour.schema.ParkedJob;
+import dev.detour.schema.RoutedRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes every new request and every retry: decode, drop re-published job ids, validate, decide, then
+ * send to a provider topic, park, or end the job failed. Parked jobs are re-examined by a wall-clock
+ * punctuator when the global state changed or their pool's backoff elapsed.
+ *
+ * <p>Nothing escapes as an exception: undecodable input and unexpected errors become a FAILED result
+ * (when the key names a job) and a dead letter carrying the original bytes, and the next record is
+ * processed as usual.
+ */
+final class JobRouter implements Processor<String, byte[], String, Object> {
+    private static final Logger log = LoggerFactory.getLogger(JobRouter.class);
+
+    static final String PARKED_STORE = "parked-jobs";
+    static final String SEEN_STORE = "seen-jobs";
+
+    private final RouterGraph.Wiring wiring;
+    private final RoutingPolicy policy;
+    private final ProbeLedger probes;
+    private final GlobalStateVersion stateVersion;
+    private final ParkingConfig parking;
+    private final Duration dedupeWindow;
+    private final Deserializer<CompletionRequest> requestDecoder;
+    private final Deserializer<RoutedRequest> retryDecoder;
+
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, ParkedJob> parked;
+    private WindowStore<String, Long> seen;
+    private RouterView view;
+    private final ParkingLot lot = new ParkingLot();
+    private final Map<String, PoolBackoff> poolBackoff = new HashMap<>();
+    private long lastSeenVersion = -1;
+
+    JobRouter(RouterGraph.Wiring wiring) {
+        this.wiring = wiring;
+        this.policy = new RoutingPolicy(wiring.config().scoring());
+        this.probes = wiring.probes();
+        this.stateVersion = wiring.stateVersion();
+        this.parking = wiring.config().parking();
+        this.dedupeWindow = wiring.config().dedupeWindow();
+        this.requestDecoder = wiring.serdes().serde(CompletionRequest.class).deserializer();
+        this.retryDecoder = wiring.serdes().serde(RoutedRequest.class).deserializer();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.parked = context.getStateStore(PARKED_STORE);
+        this.seen = context.getStateStore(SEEN_STORE);
+        this.view = new RouterView(context.getStateStore(RouterGraph.CONFIG_STORE),
+                context.getStateStore(RouterGraph.HEALTH_STORE), context.getStateStore(RouterGraph.BUDGET_STORE),
+                wiring.serdes().serde(ConfigRecord.class).deserializer(),
+                wiring.serdes().serde(HealthSnapshot.class).deserializer(),
+                wiring.serdes().serde(BudgetState.class).deserializer(), probes);
+        long now = context.currentSystemTimeMs();
+        try (KeyValueIterator<String, ParkedJob> all = parked.all()) {
+            List<ParkedJob> jobs = new ArrayList<>();
+            all.forEachRemaining(kv -> jobs.add(kv.value));
+            jobs.sort(java.util.Comparator.comparingLong(ParkedJob::getParkedAtMs));
+            for (ParkedJob j : jobs) {
+                lot.park(j.getRequest().getJobId(), j.getPool(), j.getGiveUpAtMs());
+                poolBackoff.computeIfAbsent(j.getPool(), p -> newBackoff(now));
+            }
+        }
+        if (lot.size() > 0) {
+            log.info("task {} resumes {} parked job(s)", context.taskId(), lot.size());
+        }
+        context.schedule(parking.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::reexamineParked);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+        boolean retry = topic.equals(wiring.config().topics().retries());
+        try {
+            if (retry) {
+                onRetry(record, topic);
+            } else {
+                onRequest(record, topic);
+            }
+        } catch (RuntimeException e) {
+            // A bug must cost one job, not the partition: end it failed with the original bytes kept.
+            log.error("unexpected failure routing record {} from {}", record.key(), topic, e);
+            fail(record.key(), null, List.of(), FailureReason.INTERNAL, "router error: " + e, source(topic),
+                    record.key(), record.value(), context.currentSystemTimeMs());
+        }
+    }
+
+    private void onRequest(Record<String, byte[]> record, String topic) {
+        long now = context.currentSystemTimeMs();
+        CompletionRequest request;
+        try {
+            request = requestDecoder.deserialize(topic, record.value());
+            if (request == null) {
+                throw new IllegalArgumentException("empty record value");
+            }
+        } catch (RuntimeException e) {
+            undecodable(record, topic, e, now);
+            return;
+        }
+        String jobId = request.getJobId();
+        if (jobId != null && !jobId.isBlank()) {
+            if (seenRecently(jobId, record.timestamp())) {
+                log.debug("dropping re-published job {}", jobId);
+                return;
+            }
+            seen.put(jobId, now, record.timestamp());
+        }
+        var problem = RequestValidation.check(request, view.catalog(), now);
+        if (problem.isPresent()) {
+            String key = jobId == null || jobId.isBlank() ? record.key() : jobId;
+            fail(key, request, List.of(), problem.get().reason(), problem.get().message(), source(topic), null, null, now);
+            return;
+        }
+        route(request, List.of(), now, source(topic), true);
+    }
+
+    private void onRetry(Record<String, byte[]> record, String topic) {
+        long now = context.currentSystemTimeMs();
+        RoutedRequest failed;
+        try {
+            failed = retryDecoder.deserialize(topic, record.value());
+            if (failed == null) {
+                throw new IllegalArgumentException("empty record value");
+            }
+        } catch (RuntimeException e) {
+            undecodable(record, topic, e, now);
+            return;
+        }
+        String jobId = failed.getRequest().getJobId();
+        if (lot.contains(jobId)) {
+            log.warn("retry for job {} that is parked; keeping the parked copy", jobId);
+            return;
+        }
+        route(failed.getRequest(), failed.getTried(), now, source(topic), true);
+    }
+
+    private boolean seenRecently(String jobId, long recordTimestamp) {
+        long from = Math.max(0, recordTimestamp - dedupeWindow.toMillis());
+        try (WindowStoreIterator<Long> it = seen.fetch(jobId, from, Math.max(from, recordTimestamp))) {
+            return it.hasNext();
+        }
+    }
+
+    /** Returns true when the job left (routed or failed), false when it is (still) parked. */
+    private boolean route(CompletionRequest request, List<AttemptSummary> tried, long now, TerminalRecords.Source source,
+                          boolean mayPark) {
+        RoutingDecision decision = policy.decide(request, tried, view, now);
+        switch (decision) {
+            case RoutingDecision.Route r -> {
+                emit(request, tried, r, now);
+                PoolBackoff b = poolBackoff.get(request.getModel());
+                if (b != null) {
+                    b.released(now);
+                }
+                return true;
+            }
+            case RoutingDecision.Fail f -> {
+                fail(request.getJobId(), request, tried, f.reason(), f.message(), source, null, null, now);
+                return true;
+            }
+            case RoutingDecision.Park p -> {
+                if (mayPark) {
+                    park(request, tried, p, now);
+                }
+                PoolBackoff b = poolBackoff.computeIfAbsent(request.getModel(), m -> newBackoff(now));
+                if (!mayPark) {
+                    b.stillBlocked(now, p.wakeHintMs());
+                } else if (p.wakeHintMs() > now && p.wakeHintMs() < b.nextCheckAtMs()) {
+                    b.stillBlocked(now, p.wakeHintMs());
+                }
+                return false;
+            }
+        }
+    }
+
+    private void emit(CompletionRequest request, List<AttemptSummary> tried, RoutingDecision.Route r, long now) {
+        int attempt = tried.size() + 1;
+        DeploymentSpec d = r.deployment();
+        if (r.probe()) {
+            probes.acquire(d.getId(), r.probeEpoch(), now);
+        }
+        RoutedRequest routed = RoutedRequest.newBuilder()
+                .setRequest(request)
+                .setAttempt(attempt)
+                .setAttemptId(request.getJobId() + "#" + attempt)
+                .setDeployment(DeploymentRef.newBuilder()
+                        .setProvider(d.getProvider())
+                        .setDeploymentId(d.getId())
+                        .setModel(d.getModel())
+                        .setProviderModel(d.getProviderModel())
+                        .setTier(d.getTier())
+                        .build())
+                .setScore(r.score())
+                .setTried(List.copyOf(tried))
+                .setRoutedAtMs(now)
+                .setNotBeforeMs(r.notBeforeMs())
+                .setRouterInstance(wiring.config().instanceId())
+                .build();
+        if (log.isDebugEnabled()) {
+            log.debug("job {} attempt {} -> {} score {} ranking {}", request.getJobId(), attempt, d.getId(), r.score(),
+                    r.ranking().stream().map(c -> c.deployment().getId() + "=" + String.format(java.util.Locale.ROOT,
+                            "%.3f", c.score().getTotal())).toList());
+        }
+        context.forward(new Record<>(request.getJobId(), (Object) routed, now), RouterGraph.PROVIDER_SINK);
+    }
+
+    private void park(CompletionRequest request, List<AttemptSummary> tried, RoutingDecision.Park p, long now) {
+        long giveUp = request.getDeadlineMs() != null ? request.getDeadlineMs() : now + parking.maxPark().toMillis();
+        ParkedJob job = ParkedJob.newBuilder()
+                .setRequest(request)
+                .setTried(List.copyOf(tried))
+                .setPool(request.getModel())
+                .setParkedAtMs(now)
+                .setGiveUpAtMs(giveUp)
+                .setReason(p.reason())
+                .build();
+        parked.put(request.getJobId(), job);
+        lot.park(request.getJobId(), job.getPool(), giveUp);
+        log.debug("parked job {}: {}", request.getJobId(), p.reason());
+    }
+
+    private void reexamineParked(long now) {
+        if (lot.size() == 0) {
+            return;
+        }
+        for (String jobId : lot.expired(now)) {
+            ParkedJob job = parked.get(jobId);
+            lot.remove(jobId);
+            if (job == null) {
+                continue;
+            }
+            parked.delete(jobId);
+            CompletionRequest r = job.getRequest();
+            boolean deadline = r.getDeadlineMs() != null && r.getDeadlineMs() <= now;
+            fail(jobId, r, job.getTried(), deadline ? FailureReason.DEADLINE : FailureReason.NO_ROUTE,
+                    (deadline ? "deadline passed while parked: " : "parked too long: ") + job.getReason(),
+                    TerminalRecords.Source.NONE, null, null, now);
+        }
+        long version = stateVersion.current();
+        boolean changed = version != lastSeenVersion;
+        lastSeenVersion = version;
+        for (String pool : lot.pools()) {
+            PoolBackoff backoff = poolBackoff.computeIfAbsent(pool, p -> newBackoff(now));
+            if (!changed && !backoff.due(now)) {
+                continue;
+            }
+            int released = 0;
+            for (String jobId : lot.jobsIn(pool)) {
+                ParkedJob job = parked.get(jobId);
+                if (job == null) {
+                    lot.remove(jobId);
+                    continue;
+                }
+                boolean left = route(job.getRequest(), job.getTried(), now, TerminalRecords.Source.NONE, false);
+                if (!left) {
+                    // The oldest job of the pool still has nowhere to go: the rest wait for the next look.
+                    break;
+                }
+                parked.delete(jobId);
+                lot.remove(jobId);
+                if (++released >= parking.releaseBatch()) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private PoolBackoff newBackoff(long now) {
+        return new PoolBackoff(parking.initialBackoff().toMillis(), parking.maxBackoff().toMillis(), now);
+    }
+
+    private void undecodable(Record<String, byte[]> record, String topic, RuntimeException e, long now) {
+        log.warn("undecodable record key={} on {}: {}", record.key(), topic, e.toString());
+        fail(record.key(), null, List.of(), FailureReason.UNDECODABLE,
+                "undecodable record on " + topic + ": " + e.getMessage(), source(topic), record.key(), record.value(), now);
+    }
+
+    private void fail(String jobId, CompletionRequest request, List<AttemptSummary> tried, FailureReason reason,
+                      String message, TerminalRecords.Source source, String originalKey, byte[] originalValue, long now) {
+        log.info("job {} failed: {} ({})", jobId, reason, message);
+        if (jobId != null && !jobId.isBlank()) {
+            context.forward(new Record<>(jobId, (Object) TerminalRecords.failedResult(jobId, request, tried, reason,
+                    message, now), now), RouterGraph.RESULTS_SINK);
+        }
+        context.forward(new Record<>(jobId, (Object) TerminalRecords.deadLetter(jobId, request, tried, reason, message,
+                source, originalKey, originalValue, now), now), RouterGraph.DEAD_LETTER_SINK);
+    }
+
+    private TerminalRecords.Source source(String topic) {
+        var meta = context.recordMetadata();
+        return new TerminalRecords.Source(topic, meta.map(RecordMetadata::partition).orElse(null),
+                meta.map(RecordMetadata::offset).orElse(null));
+    }
+}

@@ -1,0 +1,143 @@
+package dev.detour.router.internal;
+
+import dev.detour.core.Topics;
+import dev.detour.router.RecordSerdes;
+import dev.detour.router.RouterConfig;
+import dev.detour.router.policy.ProbeLedger;
+import dev.detour.schema.AttemptOutcome;
+import dev.detour.schema.CompletionResult;
+import dev.detour.schema.DeadLetter;
+import dev.detour.schema.HealthSnapshot;
+import dev.detour.schema.ParkedJob;
+import dev.detour.schema.RoutedRequest;
+import dev.detour.schema.Catalog;
+import dev.detour.schema.ConfigRecord;
+import java.time.Duration;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The router's Kafka Streams graph. Reads top to bottom:
+ * <ol>
+ *   <li>three global stores mirror the compacted topics every instance needs whole: config (catalog,
+ *       tenants, drains), health (snapshots per deployment), budgets;</li>
+ *   <li>feedback is aggregated per deployment (partitioned) into health snapshots, published to the
+ *       health topic, which feeds step 1 on every instance;</li>
+ *   <li>requests and retries (co-partitioned by job id) are routed to provider topics, parked, or
+ *       ended failed into results + dead letters.</li>
+ * </ol>
+ */
+public final class RouterGraph {
+    public static final String CONFIG_STORE = "router-config";
+    public static final String HEALTH_STORE = "router-health";
+    public static final String BUDGET_STORE = "router-budgets";
+
+    static final String PROVIDER_SINK = "to-provider";
+    static final String RESULTS_SINK = "to-results";
+    static final String DEAD_LETTER_SINK = "to-dead-letter";
+    static final String HEALTH_SINK = "to-health";
+
+    private RouterGraph() {}
+
+    /** What the processors share: config, serdes and the instance-wide probe ledger and state version. */
+    record Wiring(RouterConfig config, RecordSerdes serdes, ProbeLedger probes, GlobalStateVersion stateVersion) {}
+
+    public static Topology build(RouterConfig config, RecordSerdes serdes) {
+        return build(config, serdes, catalog -> { });
+    }
+
+    /**
+     * @param onCatalog called (on the global thread) with every catalog the config topic delivers, e.g. to
+     *     create the topics of new providers
+     */
+    public static Topology build(RouterConfig config, RecordSerdes serdes, Consumer<Catalog> onCatalog) {
+        Topics topics = config.topics();
+        Wiring wiring = new Wiring(config, serdes, new ProbeLedger(config.breaker().probeTimeout().toMillis()),
+                new GlobalStateVersion());
+        Deserializer<ConfigRecord> configDecoder = serdes.serde(ConfigRecord.class).deserializer();
+        BiConsumer<String, byte[]> configListener = (key, bytes) -> {
+            if (RouterView.CATALOG_KEY.equals(key) && bytes != null) {
+                try {
+                    ConfigRecord r = configDecoder.deserialize(topics.config(), bytes);
+                    if (r != null && r.getCatalog() != null) {
+                        onCatalog.accept(r.getCatalog());
+                    }
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(RouterGraph.class).warn("undecodable catalog: {}", e.toString());
+                }
+            }
+        };
+        Topology t = new Topology();
+
+        // 1. What every instance needs whole.
+        globalBytes(t, config, CONFIG_STORE, topics.config(), wiring.stateVersion(), configListener);
+        globalBytes(t, config, HEALTH_STORE, topics.health(), wiring.stateVersion(), (k, v) -> { });
+        globalBytes(t, config, BUDGET_STORE, topics.budgets(), wiring.stateVersion(), (k, v) -> { });
+
+        // 2. Feedback -> health snapshots.
+        t.addSource("feedback", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.feedback());
+        t.addProcessor("aggregate-health", () -> new FeedbackAggregator(config.health(), config.breaker(),
+                serdes.serde(AttemptOutcome.class).deserializer(), topics.feedback()), "feedback");
+        t.addStateStore(Stores.keyValueStoreBuilder(keyValue(config, FeedbackAggregator.STORE),
+                Serdes.String(), Serdes.ByteArray()), "aggregate-health");
+        t.addSink(HEALTH_SINK, topics.health(), Serdes.String().serializer(),
+                serializer(serdes, HealthSnapshot.class), "aggregate-health");
+
+        // 3. Requests and retries -> provider topics, parking, terminal failures.
+        t.addSource("requests", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.requests());
+        t.addSource("retries", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.retries());
+        t.addProcessor("route", () -> new JobRouter(wiring), "requests", "retries");
+        StoreBuilder<KeyValueStore<String, ParkedJob>> parked = Stores.keyValueStoreBuilder(
+                keyValue(config, JobRouter.PARKED_STORE), Serdes.String(), serdes.serde(ParkedJob.class));
+        StoreBuilder<WindowStore<String, Long>> seen = Stores.windowStoreBuilder(
+                window(config, JobRouter.SEEN_STORE, config.dedupeWindow()), Serdes.String(), Serdes.Long());
+        t.addStateStore(parked, "route");
+        t.addStateStore(seen, "route");
+
+        TopicNameExtractor<String, RoutedRequest> providerTopic =
+                (key, routed, ctx) -> topics.provider(routed.getDeployment().getProvider());
+        t.addSink(PROVIDER_SINK, providerTopic, Serdes.String().serializer(), serializer(serdes, RoutedRequest.class),
+                "route");
+        t.addSink(RESULTS_SINK, topics.results(), Serdes.String().serializer(),
+                serializer(serdes, CompletionResult.class), "route");
+        t.addSink(DEAD_LETTER_SINK, topics.deadLetter(), Serdes.String().serializer(),
+                serializer(serdes, DeadLetter.class), "route", "aggregate-health");
+        return t;
+    }
+
+    private static void globalBytes(Topology t, RouterConfig config, String store, String topic,
+                                    GlobalStateVersion version, BiConsumer<String, byte[]> listener) {
+        t.addGlobalStore(Stores.keyValueStoreBuilder(keyValue(config, store), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingDisabled(),
+                store + "-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topic,
+                store + "-updater", () -> new GlobalStoreUpdater(store, version, listener));
+    }
+
+    private static KeyValueBytesStoreSupplier keyValue(RouterConfig config, String name) {
+        return config.inMemoryState() ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+    }
+
+    private static WindowBytesStoreSupplier window(RouterConfig config, String name, Duration retention) {
+        Duration size = Duration.ofMillis(1);
+        return config.inMemoryState()
+                ? Stores.inMemoryWindowStore(name, retention, size, false)
+                : Stores.persistentWindowStore(name, retention, size, false);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends org.apache.avro.specific.SpecificRecord> Serializer<T> serializer(RecordSerdes serdes,
+                                                                                               Class<T> type) {
+        return serdes.serde(type).serializer();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.detour.router.internal;
+
+import dev.detour.router.policy.DeploymentHealth;
+import dev.detour.router.policy.ProbeLedger;
+import dev.detour.router.policy.RoutingCatalog;
+import dev.detour.router.policy.RoutingState;
+import dev.detour.schema.BudgetState;
+import dev.detour.schema.ConfigRecord;
+import dev.detour.schema.HealthSnapshot;
+import dev.detour.schema.TenantPolicy;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The policy's view of the world, read from the global stores (config, health, budgets) on every
+ * decision, so a change there reaches the next decision. Decoded values are cached against their
+ * bytes: an unchanged entry is never decoded twice, a changed one is decoded once.
+ */
+final class RouterView implements RoutingState {
+    private static final Logger log = LoggerFactory.getLogger(RouterView.class);
+
+    static final String CATALOG_KEY = "catalog";
+    static final String TENANT_PREFIX = "tenant/";
+    static final String DRAIN_PREFIX = "drain/";
+
+    private final ReadOnlyKeyValueStore<String, byte[]> config;
+    private final ReadOnlyKeyValueStore<String, byte[]> health;
+    private final ReadOnlyKeyValueStore<String, byte[]> budgets;
+    private final Deserializer<ConfigRecord> configDecoder;
+    private final Deserializer<HealthSnapshot> healthDecoder;
+    private final Deserializer<BudgetState> budgetDecoder;
+    private final ProbeLedger probes;
+
+    private final Decoded<RoutingCatalog> catalog = new Decoded<>();
+    private final Map<String, Decoded<DeploymentHealth>> healthCache = new HashMap<>();
+    private final Map<String, Decoded<ConfigRecord>> configCache = new HashMap<>();
+    private final Map<String, Decoded<BudgetState>> budgetCache = new HashMap<>();
+
+    RouterView(ReadOnlyKeyValueStore<String, byte[]> config, ReadOnlyKeyValueStore<String, byte[]> health,
+               ReadOnlyKeyValueStore<String, byte[]> budgets, Deserializer<ConfigRecord> configDecoder,
+               Deserializer<HealthSnapshot> healthDecoder, Deserializer<BudgetState> budgetDecoder, ProbeLedger probes) {
+        this.config = config;
+        this.health = health;
+        this.budgets = budgets;
+        this.configDecoder = configDecoder;
+        this.healthDecoder = healthDecoder;
+        this.budgetDecoder = budgetDecoder;
+        this.probes = probes;
+    }
+
+    @Override
+    public RoutingCatalog catalog() {
+        RoutingCatalog c = catalog.get(config.get(CATALOG_KEY), bytes -> {
+            ConfigRecord r = configDecoder.deserialize(null, bytes);
+            return r.getCatalog() == null ? RoutingCatalog.empty() : RoutingCatalog.of(r.getCatalog());
+        }, "catalog");
+        return c == null ? RoutingCatalog.empty() : c;
+    }
+
+    @Override
+    public DeploymentHealth health(String deploymentId) {
+        DeploymentHealth h = healthCache.computeIfAbsent(deploymentId, k -> new Decoded<>())
+                .get(health.get(deploymentId), bytes -> DeploymentHealth.of(healthDecoder.deserialize(null, bytes)),
+                        "health of " + deploymentId);
+        return h == null ? DeploymentHealth.unknown() : h;
+    }
+
+    @Override
+    public boolean drained(String provider) {
+        ConfigRecord r = configRecord(DRAIN_PREFIX + provider);
+        return r != null && r.getDrain() != null && r.getDrain().getDrained();
+    }
+
+    @Override
+    public TenantPolicy tenant(String tenant) {
+        ConfigRecord r = configRecord(TENANT_PREFIX + tenant);
+        return r == null ? null : r.getTenant();
+    }
+
+    @Override
+    public BudgetState budget(String tenant) {
+        return budgetCache.computeIfAbsent(tenant, k -> new Decoded<>())
+                .get(budgets.get(tenant), bytes -> budgetDecoder.deserialize(null, bytes), "budget of " + tenant);
+    }
+
+    @Override
+    public boolean probeAvailable(String deploymentId, DeploymentHealth h, long nowMs) {
+        return probes.available(deploymentId, h.probeEpoch(), h.permittedProbes(), nowMs);
+    }
+
+    private ConfigRecord configRecord(String key) {
+        return configCache.computeIfAbsent(key, k -> new Decoded<>())
+                .get(config.get(key), bytes -> configDecoder.deserialize(null, bytes), "config " + key);
+    }
+
+    /** One cached decoded value and the bytes it came from. */
+    private static final class Decoded<T> {
+        private byte[] bytes;
+        private T value;
+
+        T get(byte[] current, Function<byte[], T> decode, String what) {
+            if (current == null) {
+                bytes = null;
+                value = null;
+                return null;
+            }
+            if (bytes != current && !Arrays.equals(bytes, current)) {
+                bytes = current;
+                try {
+                    value = decode.apply(current);
+                } catch (RuntimeException e) {
+                    // A bad entry in a compacted topic must not stop routing: treat it as absent.
+                    log.warn("ignoring undecodable {}: {}", what, e.toString());
+                    value = null;
+                }
+            }
+            return value;
+        }
+    }
+}

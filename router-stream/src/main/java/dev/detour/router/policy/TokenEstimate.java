@@ -1,0 +1,38 @@
+package dev.detour.router.policy;
+
+import dev.detour.schema.ChatMessage;
+import dev.detour.schema.CompletionRequest;
+import dev.detour.schema.DeploymentSpec;
+
+/**
+ * Tokens a request will probably bill, before any tokenizer runs: about four characters per input
+ * token plus a few per message, and the asked maximum output (or a default) for the output.
+ */
+public record TokenEstimate(long inputTokens, long outputTokens) {
+
+    static final int PER_MESSAGE_OVERHEAD = 4;
+
+    public static TokenEstimate of(CompletionRequest request, double charsPerToken, int defaultOutputTokens) {
+        long chars = 0;
+        for (ChatMessage m : request.getMessages()) {
+            chars += m.getContent().length();
+        }
+        long input = (long) Math.ceil(chars / charsPerToken) + (long) PER_MESSAGE_OVERHEAD * request.getMessages().size();
+        Integer max = request.getParams() == null ? null : request.getParams().getMaxTokens();
+        long output = max == null ? defaultOutputTokens : Math.max(0, max);
+        return new TokenEstimate(input, output);
+    }
+
+    /** Output tokens this deployment can actually produce. */
+    public long outputFor(DeploymentSpec d) {
+        Integer cap = d.getMaxOutputTokens();
+        return cap == null ? outputTokens : Math.min(outputTokens, cap);
+    }
+
+    /** Expected list cost on this deployment, in micro-dollars (rounded up). */
+    public long costMicros(DeploymentSpec d) {
+        double micros = (inputTokens * (double) d.getPrices().getInputPerMillionMicros()
+                + outputFor(d) * (double) d.getPrices().getOutputPerMillionMicros()) / 1_000_000.0;
+        return (long) Math.ceil(micros);
+    }
+}

@@ -1,0 +1,174 @@
+package dev.detour.router.testing;
+
+import dev.detour.core.Topics;
+import dev.detour.router.RecordSerdes;
+import dev.detour.router.RouterConfig;
+import dev.detour.router.RouterTopology;
+import dev.detour.schema.AttemptOutcome;
+import dev.detour.schema.BudgetState;
+import dev.detour.schema.Catalog;
+import dev.detour.schema.CompletionRequest;
+import dev.detour.schema.CompletionResult;
+import dev.detour.schema.ConfigRecord;
+import dev.detour.schema.DeadLetter;
+import dev.detour.schema.HealthSnapshot;
+import dev.detour.schema.ProviderDrain;
+import dev.detour.schema.RoutedRequest;
+import dev.detour.schema.TenantPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * A router under TopologyTestDriver with a mocked wall clock, and the broker's one loop closed by hand:
+ * health snapshots the aggregator writes are relayed into the health topic the global store reads.
+ */
+public final class RouterHarness implements AutoCloseable {
+    public static final long T0 = 1_800_000_000_000L;
+
+    public final RouterConfig config;
+    public final Topics topics;
+    private final RecordSerdes serdes;
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, ConfigRecord> configIn;
+    private final TestInputTopic<String, CompletionRequest> requestsIn;
+    private final TestInputTopic<String, byte[]> requestsRaw;
+    private final TestInputTopic<String, RoutedRequest> retriesIn;
+    private final TestInputTopic<String, AttemptOutcome> feedbackIn;
+    private final TestInputTopic<String, HealthSnapshot> healthIn;
+    private final TestInputTopic<String, BudgetState> budgetsIn;
+    private final TestOutputTopic<String, HealthSnapshot> healthOut;
+    private final TestOutputTopic<String, CompletionResult> resultsOut;
+    private final TestOutputTopic<String, DeadLetter> deadLetterOut;
+    private final List<String> providers = new ArrayList<>();
+
+    public RouterHarness(UnaryOperator<RouterConfig> tweak) {
+        this.serdes = RecordSerdes.forUrl("mock://router-ttd-" + System.nanoTime());
+        this.topics = Topics.defaults();
+        this.config = tweak.apply(RouterConfig.defaults("unused:9092", "mock://router-test")
+                .withInstanceId("test-router").withInMemoryState(true));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/router-ttd-" + System.nanoTime());
+        driver = new TopologyTestDriver(RouterTopology.build(config, serdes), props, Instant.ofEpochMilli(T0));
+        StringSerializer ks = new StringSerializer();
+        configIn = driver.createInputTopic(topics.config(), ks, serdes.serde(ConfigRecord.class).serializer());
+        requestsIn = driver.createInputTopic(topics.requests(), ks, serdes.serde(CompletionRequest.class).serializer());
+        requestsRaw = driver.createInputTopic(topics.requests(), ks, new ByteArraySerializer());
+        retriesIn = driver.createInputTopic(topics.retries(), ks, serdes.serde(RoutedRequest.class).serializer());
+        feedbackIn = driver.createInputTopic(topics.feedback(), ks, serdes.serde(AttemptOutcome.class).serializer());
+        healthIn = driver.createInputTopic(topics.health(), ks, serdes.serde(HealthSnapshot.class).serializer());
+        budgetsIn = driver.createInputTopic(topics.budgets(), ks, serdes.serde(BudgetState.class).serializer());
+        StringDeserializer kd = new StringDeserializer();
+        healthOut = driver.createOutputTopic(topics.health(), kd, serdes.serde(HealthSnapshot.class).deserializer());
+        resultsOut = driver.createOutputTopic(topics.results(), kd, serdes.serde(CompletionResult.class).deserializer());
+        deadLetterOut = driver.createOutputTopic(topics.deadLetter(), kd, serdes.serde(DeadLetter.class).deserializer());
+    }
+
+    public RouterHarness() {
+        this(c -> c);
+    }
+
+    public long now() {
+        return T0 + elapsed;
+    }
+
+    private long elapsed;
+
+    public void advance(Duration d) {
+        elapsed += d.toMillis();
+        driver.advanceWallClockTime(d);
+        relayHealth();
+    }
+
+    public void catalog(Catalog catalog) {
+        configIn.pipeInput("catalog", ConfigRecord.newBuilder().setCatalog(catalog).setUpdatedAtMs(now()).build(), now());
+        catalog.getDeployments().forEach(d -> {
+            if (!providers.contains(d.getProvider())) {
+                providers.add(d.getProvider());
+            }
+        });
+    }
+
+    public void tenant(TenantPolicy policy) {
+        configIn.pipeInput("tenant/" + policy.getTenant(),
+                ConfigRecord.newBuilder().setTenant(policy).setUpdatedAtMs(now()).build(), now());
+    }
+
+    public void drain(String provider, boolean drained) {
+        configIn.pipeInput("drain/" + provider, ConfigRecord.newBuilder()
+                .setDrain(ProviderDrain.newBuilder().setProvider(provider).setDrained(drained).build())
+                .setUpdatedAtMs(now()).build(), now());
+    }
+
+    public void budget(BudgetState state) {
+        budgetsIn.pipeInput(state.getTenant(), state, now());
+    }
+
+    public void request(CompletionRequest r) {
+        requestsIn.pipeInput(r.getJobId(), r, now());
+    }
+
+    public void rawRequest(String key, byte[] bytes) {
+        requestsRaw.pipeInput(key, bytes, now());
+    }
+
+    public void retry(RoutedRequest r) {
+        retriesIn.pipeInput(r.getRequest().getJobId(), r, now());
+    }
+
+    /** Feeds one outcome and relays any health snapshot it caused. */
+    public void feedback(AttemptOutcome o) {
+        feedbackIn.pipeInput(o.getDeploymentId(), o, now());
+        relayHealth();
+    }
+
+    /** What the broker does between the aggregator's sink and every instance's global store. */
+    public List<HealthSnapshot> relayHealth() {
+        List<HealthSnapshot> out = new ArrayList<>();
+        for (var kv : healthOut.readKeyValuesToList()) {
+            healthIn.pipeInput(kv.key, kv.value, now());
+            out.add(kv.value);
+        }
+        return out;
+    }
+
+    /** Routed requests on every known provider topic since the last call. */
+    public List<RoutedRequest> routed() {
+        List<RoutedRequest> all = new ArrayList<>();
+        for (String p : providers) {
+            all.addAll(driver.createOutputTopic(topics.provider(p), new StringDeserializer(),
+                    serdes.serde(RoutedRequest.class).deserializer()).readValuesToList());
+        }
+        all.sort(java.util.Comparator.comparingLong(RoutedRequest::getRoutedAtMs));
+        return all;
+    }
+
+    public List<CompletionResult> results() {
+        return resultsOut.readValuesToList();
+    }
+
+    public List<DeadLetter> deadLetters() {
+        return deadLetterOut.readValuesToList();
+    }
+
+    public <T extends org.apache.avro.specific.SpecificRecord> org.apache.kafka.common.serialization.Serde<T> serde(Class<T> c) {
+        return serdes.serde(c);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

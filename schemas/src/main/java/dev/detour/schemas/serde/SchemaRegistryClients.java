@@ -1,0 +1,53 @@
+package dev.detour.schemas.serde;
+
+import dev.detour.schemas.serde.internal.CachingSchemaRegistryClient;
+import dev.detour.schemas.serde.internal.InMemorySchemaRegistry;
+import dev.detour.schemas.serde.internal.RestSchemaRegistryClient;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Registry clients by URL, as {@code schema.registry.url} names them. */
+public final class SchemaRegistryClients {
+
+    /** Prefix of in-memory registries; the rest of the URL is the scope they are shared by. */
+    public static final String MOCK_PREFIX = "mock://";
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Map<String, InMemorySchemaRegistry> MOCKS = new ConcurrentHashMap<>();
+
+    private SchemaRegistryClients() {
+    }
+
+    /**
+     * {@code mock://<scope>}: the in-memory registry of that scope, shared by every client in this
+     * JVM that names it. {@code http(s)://host:port[,http(s)://...]}: a caching REST client.
+     */
+    public static SchemaRegistryClient forUrl(String url) {
+        return forUrl(url, null, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * As {@link #forUrl(String)}, with HTTP basic auth ({@code user:password}, as Confluent's
+     * {@code basic.auth.user.info}) and a per-request timeout.
+     */
+    public static SchemaRegistryClient forUrl(String url, String basicUserInfo, Duration timeout) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("schema.registry.url is not set");
+        }
+        String trimmed = url.trim();
+        if (trimmed.toLowerCase(Locale.ROOT).startsWith(MOCK_PREFIX)) {
+            String scope = trimmed.substring(MOCK_PREFIX.length());
+            return new CachingSchemaRegistryClient(MOCKS.computeIfAbsent(scope, s -> new InMemorySchemaRegistry()));
+        }
+        return new CachingSchemaRegistryClient(
+                new RestSchemaRegistryClient(RestSchemaRegistryClient.parseUrls(trimmed), basicUserInfo, timeout));
+    }
+
+    /** Forgets the in-memory registry of a scope, so tests start empty. */
+    public static void dropMock(String scope) {
+        MOCKS.remove(scope);
+    }
+}

@@ -53,6 +53,11 @@ public record LedgerConfig(
                 Topics.LONG_RETENTION, Duration.ofMinutes(1), Map.of());
     }
 
+    /** Defaults with serdes against the schema registry at {@code registryUrl}. */
+    public static LedgerConfig forRegistry(String bootstrapServers, String registryUrl, Path stateDir) {
+        return defaults(bootstrapServers, RecordSerdes.registry(registryUrl), stateDir);
+    }
+
     public LedgerConfig withApplicationId(String id) {
         return new LedgerConfig(bootstrapServers, id, topics, serdes, stateDir, httpBindHost, httpPort, advertisedHost,
                 streamThreads, commitInterval, costFormula, dedupRetention, budgetCheckInterval, clientProperties);

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Prices one usage record from the catalog. The worker's cost is kept beside the ledger's but never trusted:
+ * Prices one usage record from the catalog (through {@link CostFormula}, by default the catalog's Pricing). The worker's cost is kept beside the ledger's but never trusted:
  * prices come from the catalog the ledger holds. Records it cannot price are refused, never counted as zero.
  */
 public final class AttemptPricer {
@@ -39,14 +39,23 @@ public final class AttemptPricer {
                     + usage.getProvider() + " (deployment " + usage.getDeploymentId() + ") is not in catalog "
                     + sheet.version());
         }
-        UnitPrices prices = billed.get().getPrices();
+        try {
+            return priced(usage, sheet, billed.get());
+        } catch (ArithmeticException e) {
+            return new PricingOutcome.Refused(ProblemKind.OUT_OF_RANGE, "cost of " + t + " does not fit in micro-dollars");
+        }
+    }
+
+    private PricingOutcome priced(UsageRecord usage, PriceSheet sheet, DeploymentSpec deployment) {
+        TokenUsage t = usage.getUsage();
+        UnitPrices prices = deployment.getPrices();
         long listCost = formula.cost(t, prices);
         // An answer served from the response cache costs nothing; what it would have cost is saved.
         long cost = usage.getServedFromCache() ? 0 : listCost;
 
         // Baseline: the same usage at the most expensive PRIMARY deployment of what was asked for. An asked-for
         // name the catalog does not know gives baseline = list cost of what ran, so no savings are claimed.
-        String baselineId = billed.get().getId();
+        String baselineId = deployment.getId();
         long baseline = listCost;
         List<DeploymentSpec> requested = sheet.requested(usage.getRequestedModel());
         if (!requested.isEmpty()) {
@@ -62,7 +71,7 @@ public final class AttemptPricer {
         }
         PricedAttempt attempt = new PricedAttempt(
                 usage.getAttemptId(), usage.getJobId(), usage.getTenant(), usage.getProvider(),
-                billed.get().getId(), usage.getModel(), usage.getRequestedModel(),
+                deployment.getId(), usage.getModel(), usage.getRequestedModel(),
                 dayOf(usage.getBilledAtMs()), usage.getBilledAtMs(), usage.getServedFromCache(),
                 new PricedAttempt.Tokens(t.getInputTokens(), t.getOutputTokens(), t.getCachedReadTokens(),
                         t.getCacheWriteTokens(), t.getReasoningTokens()),

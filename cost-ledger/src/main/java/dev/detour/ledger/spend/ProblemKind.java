@@ -5,5 +5,7 @@ public enum ProblemKind {
     UNDECODABLE,
     UNKNOWN_MODEL,
     NEGATIVE_TOKENS,
-    MISSING_FIELD
+    MISSING_FIELD,
+    /** Token counts whose cost does not fit in a long of micro-dollars. */
+    OUT_OF_RANGE
 }

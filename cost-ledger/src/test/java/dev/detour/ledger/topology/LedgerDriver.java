@@ -1,7 +1,6 @@
 package dev.detour.ledger.topology;
 
 import dev.detour.core.Topics;
-import dev.detour.ledger.PlainAvroSerdes;
 import dev.detour.ledger.RecordSerdes;
 import dev.detour.ledger.http.LedgerQueries;
 import dev.detour.schema.BudgetState;
@@ -27,7 +26,7 @@ import java.util.Properties;
 /** The ledger topology in a TopologyTestDriver, with typed input and output topics and the query layer. */
 public final class LedgerDriver implements AutoCloseable {
 
-    public static final RecordSerdes SERDES = new PlainAvroSerdes();
+    public static final RecordSerdes SERDES = RecordSerdes.registry("mock://ledger-test");
     private static final Topics TOPICS = Topics.defaults();
 
     public final TopologyTestDriver driver;

@@ -42,6 +42,8 @@ public record LedgerConfig(
         Map<String, String> clientProperties) {
 
     public static final String DEFAULT_APPLICATION_ID = "detour-ledger";
+    /** Port a stand-alone ledger listens on unless told otherwise, and where `detour audit` looks by default. */
+    public static final int DEFAULT_HTTP_PORT = 7480;
 
     public LedgerConfig {
         clientProperties = Map.copyOf(clientProperties);

@@ -114,4 +114,32 @@ class LedgerHttpApiTest {
         assertThatThrownBy(() -> SpendQuery.parseGroupBy("provider,colour")).hasMessageContaining("colour");
         assertThat(client.budget("acme")).hasValueSatisfying(b -> assertThat(b.level()).isEqualTo("OK"));
     }
+
+    private String run(int expectedExit, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = new picocli.CommandLine(new dev.detour.ledger.audit.AuditCommand())
+                .setOut(new java.io.PrintWriter(out)).setErr(new java.io.PrintWriter(err));
+        String[] all = java.util.stream.Stream.concat(Arrays.stream(args),
+                java.util.stream.Stream.of("--ledger-url", "http://127.0.0.1:" + server.port())).toArray(String[]::new);
+        assertThat(cl.execute(all)).as(err.toString()).isEqualTo(expectedExit);
+        return expectedExit == 0 ? out.toString() : err.toString();
+    }
+
+    @Test
+    void auditCommandsPrintWhatTheClientFetches() throws Exception {
+        String csv = run(0, "spend", "--tenant", "acme", "--from", "2026-11-01", "--to", "2026-11-30",
+                "--group-by", "provider", "--format", "csv");
+        assertThat(csv.split("\r\n")).hasSize(4);
+        assertThat(csv).startsWith("tenant,day,provider,model,attempts");
+        SpendReport json = JsonSerde.MAPPER.readValue(run(0, "spend", "--tenant", "acme", "--from", "2026-11-01",
+                "--to", "2026-11-30", "--format", "json"), SpendReport.class);
+        assertThat(json.total().attempts()).isEqualTo(60);
+        assertThat(run(0, "job", "job-1")).contains("a-3", "a-4", "a-5");
+        assertThat(run(0, "problems", "--format", "csv")).contains("UNDECODABLE");
+        assertThat(run(2, "spend", "--tenant", "acme", "--from", "2026-13-01", "--to", "2026-11-30"))
+                .contains("--from must be YYYY-MM-DD");
+        assertThat(run(2, "spend", "--tenant", "acme", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "xml"))
+                .contains("unknown format 'xml'");
+    }
 }

@@ -107,11 +107,15 @@ class LedgerKafkaTest {
     }
 
     private static Ledger start(KafkaCluster cluster, Topics topics, String appId, Path stateDir) {
+        return start(cluster, topics, appId, stateDir, CostFormula.LIST_PRICE);
+    }
+
+    private static Ledger start(KafkaCluster cluster, Topics topics, String appId, Path stateDir, CostFormula formula) {
         Map<String, String> client = new HashMap<>();
         cluster.clientProperties().forEach((k, v) -> client.put(k.toString(), v.toString()));
         client.remove("bootstrap.servers");
         LedgerConfig config = LedgerConfig.defaults(cluster.bootstrapServers(), LedgerDriver.SERDES, stateDir)
-                .withApplicationId(appId).withTopics(topics).withClientProperties(client);
+                .withApplicationId(appId).withTopics(topics).withClientProperties(client).withCostFormula(formula);
         Ledger ledger = Ledger.start(config);
         await().atMost(Duration.ofSeconds(60)).until(ledger::isRunning);
         return ledger;
@@ -169,6 +173,34 @@ class LedgerKafkaTest {
             SpendReport byDay = c.spend(new SpendQuery("acme", FROM, TO, Set.of(SpendQuery.Dimension.DAY)));
             assertThat(byDay.rows()).hasSize(3);
         }
+    }
+
+    @Test
+    void aStreamThreadDyingMidTransactionLosesAndDoublesNothing(KafkaCluster cluster, @TempDir Path dir) throws Exception {
+        Topics topics = provision(cluster);
+        publishCatalog(cluster, topics);
+        List<UsageRecord> usages = attempts(0, 300);
+        UsageRecord poison = usage("a-poison", "job-poison", "acme", "openai", "gpt-4o", "smart", 4_242, 10, DAY1);
+        List<UsageRecord> stream = new ArrayList<>(usages.subList(0, 150));
+        stream.add(poison);
+        stream.addAll(usages.subList(100, 300));   // duplicates on both sides of the crash
+        publish(cluster, topics, stream);
+
+        // The first time the ledger prices the poison attempt its thread dies in the middle of a transaction
+        // whose other records already touched the stores; the replacement thread must restore and redo it.
+        java.util.concurrent.atomic.AtomicInteger crashes = new java.util.concurrent.atomic.AtomicInteger();
+        CostFormula crashOnce = (usage, prices) -> {
+            if (usage.getInputTokens() == 4_242 && crashes.getAndIncrement() == 0) {
+                throw new IllegalStateException("injected crash while pricing");
+            }
+            return CostFormula.LIST_PRICE.cost(usage, prices);
+        };
+        List<UsageRecord> distinct = new ArrayList<>(usages);
+        distinct.add(poison);
+        try (Ledger ledger = start(cluster, topics, "ledger-" + topics.prefix().replace(".", "-"), dir, crashOnce)) {
+            awaitTotals(new LedgerClient(ledger.httpUrl()), expected(distinct));
+        }
+        assertThat(crashes.get()).isGreaterThan(1);
     }
 
     @Test

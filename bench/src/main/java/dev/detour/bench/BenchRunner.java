@@ -3,7 +3,10 @@ package dev.detour.bench;
 import dev.detour.bench.report.MarkdownReport;
 import dev.detour.bench.report.ResultsFile;
 import dev.detour.bench.report.SuiteReport;
+import dev.detour.bench.suites.FailoverReaction;
 import dev.detour.bench.suites.PassthroughLadder;
+import dev.detour.bench.suites.PipelineOverhead;
+import dev.detour.bench.suites.WorkerConcurrencySweep;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -25,7 +28,7 @@ public final class BenchRunner {
 
     /** Every suite, in the order {@code all} runs them. */
     public static List<Suite> suites() {
-        return List.of(new PassthroughLadder());
+        return List.of(new PassthroughLadder(), new PipelineOverhead(), new WorkerConcurrencySweep(), new FailoverReaction());
     }
 
     public static void main(String[] args) {

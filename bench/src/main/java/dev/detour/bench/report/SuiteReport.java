@@ -54,8 +54,11 @@ public record SuiteReport(String suite, String title, List<String> columns, List
             return this;
         }
 
+        /** A measured number; one that could not be measured in this run (NaN) stays out of the JSON. */
         public Builder figure(String name, double value) {
-            figures.put(name, value);
+            if (Double.isFinite(value)) {
+                figures.put(name, value);
+            }
             return this;
         }
 

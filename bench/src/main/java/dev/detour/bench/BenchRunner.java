@@ -3,6 +3,7 @@ package dev.detour.bench;
 import dev.detour.bench.report.MarkdownReport;
 import dev.detour.bench.report.ResultsFile;
 import dev.detour.bench.report.SuiteReport;
+import dev.detour.bench.suites.CostUnderFaultTrace;
 import dev.detour.bench.suites.FailoverReaction;
 import dev.detour.bench.suites.PassthroughLadder;
 import dev.detour.bench.suites.PipelineOverhead;
@@ -28,7 +29,7 @@ public final class BenchRunner {
 
     /** Every suite, in the order {@code all} runs them. */
     public static List<Suite> suites() {
-        return List.of(new PassthroughLadder(), new PipelineOverhead(), new WorkerConcurrencySweep(), new FailoverReaction());
+        return List.of(new PassthroughLadder(), new PipelineOverhead(), new WorkerConcurrencySweep(), new FailoverReaction(), new CostUnderFaultTrace());
     }
 
     public static void main(String[] args) {

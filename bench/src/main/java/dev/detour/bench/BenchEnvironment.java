@@ -117,6 +117,7 @@ public final class BenchEnvironment implements AutoCloseable {
     public Topics pipelineTopics(String label) {
         Topics topics = new Topics(uniquePrefix(label), PARTITIONS, (short) 1);
         new TopicProvisioner(admin).ensure(topics.fixed());
+        awaitLeaders(topics.fixed().stream().map(Topics.TopicSpec::name).toList());
         return topics;
     }
 
@@ -132,6 +133,7 @@ public final class BenchEnvironment implements AutoCloseable {
         try {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(new HashMap<>(configs))))
                     .all().get();
+            awaitLeaders(List.of(name));
         } catch (java.util.concurrent.ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create topic " + name, e.getCause());
@@ -139,6 +141,40 @@ public final class BenchEnvironment implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted creating topic " + name, e);
+        }
+    }
+
+    /**
+     * Waits until every partition of the topics has a leader. An idempotent producer that writes to a
+     * topic whose leaders are still being elected can get stuck retrying out-of-order sequences until
+     * its delivery timeout (seen on the 2-core machine under load), and the suite would wait for
+     * records that never arrive.
+     */
+    public void awaitLeaders(List<String> topics) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                var described = admin.describeTopics(topics).allTopicNames().get();
+                boolean ready = described.values().stream().allMatch(d -> d.partitions().stream()
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (java.util.concurrent.ExecutionException notYet) {
+                // unknown topic right after creation: metadata still propagating
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for topic leaders", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + topics + " have no leaders after 60 s");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for topic leaders", e);
+            }
         }
     }
 

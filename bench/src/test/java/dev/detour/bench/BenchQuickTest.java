@@ -26,6 +26,7 @@ class BenchQuickTest {
         int exit = BenchRunner.run(new String[] {"all", "--quick", "--registry", "mock", "--out", json.toString()},
                 new PrintStream(buffer, true, StandardCharsets.UTF_8));
         String stdout = buffer.toString(StandardCharsets.UTF_8);
+        System.out.println(stdout); // the tables, in the test's output file
 
         assertThat(exit).as(stdout).isZero();
         Map<?, ?> results = ResultsFile.read(json);

@@ -39,11 +39,6 @@ public final class Simulator implements AutoCloseable {
         simulator.script(provider, script);
     }
 
-    /** Takes a provider fully down through the control API ({@code PUT /_sim/providers/{name}/script}). */
-    public void down(String provider, ProviderScript base) throws IOException, InterruptedException {
-        put(provider, base.withDown(true));
-    }
-
     /** Installs a script through the control API. */
     public void put(String provider, ProviderScript script) throws IOException, InterruptedException {
         String body = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(script);

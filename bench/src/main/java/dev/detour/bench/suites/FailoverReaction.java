@@ -17,7 +17,9 @@ import dev.detour.schema.Catalog;
 import dev.detour.schema.ResultStatus;
 import dev.detour.schema.Tier;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,20 +50,40 @@ public final class FailoverReaction implements Suite {
     public SuiteReport run(BenchEnvironment env, boolean quick) throws Exception {
         int rate = quick ? 50 : 200;
         long warmMs = quick ? 3_000 : 10_000;
-        long downMs = quick ? 4_000 : 20_000;
-        long upMs = quick ? 4_000 : 40_000;
+        long downMs = quick ? 4_000 : 15_000;
+        long upMs = quick ? 4_000 : 30_000;
         SuiteReport.Builder report = new SuiteReport.Builder(name(),
                 "failover reaction (" + rate + " jobs/s open loop; primary down for " + downMs / 1000 + " s)",
-                "jobs", "succeeded", "failed or missing", "reaction s", "attempts to primary in reaction",
+                "primary down by", "jobs", "succeeded", "failed or missing", "reaction s", "attempts to primary in reaction",
                 "probes to primary while down", "recovery s", "primary share before");
         ProviderScript base = ProviderScript.healthy().withLatency(ProviderScript.Latency.fixed(20));
+        // How the provider is down: answering 503 (the simulator's outage) or cutting connections.
+        Map<String, ProviderScript> outages = new LinkedHashMap<>();
+        outages.put("503", base.withDown(true));
+        if (!quick) {
+            outages.put("connection reset", base.withOutage(0, Duration.ofDays(1).toMillis(), "reset"));
+        }
+        for (var outage : outages.entrySet()) {
+            scenario(env, report, outage.getKey(), outage.getValue(), base, rate, warmMs, downMs, upMs, quick);
+        }
+        report.note("Shares of new attempts are taken over sliding " + WINDOW_MS + " ms windows (step " + STEP_MS
+                + " ms) of the router's writes to the provider topics (broker append time). Reaction ends where every "
+                + "later window until the provider returns has < 1% of attempts on it; recovery is the middle of the first "
+                + "window after its return where its share is back to half its share before the outage.");
+        return report.build();
+    }
+
+    private void scenario(BenchEnvironment env, SuiteReport.Builder report, String mode, ProviderScript outage,
+                          ProviderScript base, int rate, long warmMs, long downMs, long upMs, boolean quick)
+            throws Exception {
+        String key = mode.replaceAll("[^a-z0-9]+", "_");
         try (Simulator sim = Simulator.start(11)) {
             sim.script(PRIMARY, base);
             sim.script(SECONDARY, base);
             Catalog catalog = BenchCatalog.of(List.of(
                     new BenchCatalog.Entry(PRIMARY, "model-p", Tier.PRIMARY, 150_000, 600_000),
                     new BenchCatalog.Entry(SECONDARY, "model-s", Tier.SECONDARY, 300_000, 1_200_000)), sim::baseUrl);
-            try (BenchPipeline pipeline = BenchPipeline.start(env, "failover", catalog, null,
+            try (BenchPipeline pipeline = BenchPipeline.start(env, "failover-" + key, catalog, null,
                     ProcessingGuarantee.AT_LEAST_ONCE, 10_000);
                  AttemptLog attempts = AttemptLog.watch(env.clientProperties(),
                          List.of(pipeline.topics().provider(PRIMARY), pipeline.topics().provider(SECONDARY)))) {
@@ -80,7 +102,7 @@ public final class FailoverReaction implements Suite {
                 Thread chaos = Thread.ofVirtual().start(() -> {
                     try {
                         Thread.sleep(warmMs);
-                        sim.down(PRIMARY, base);
+                        sim.put(PRIMARY, outage);
                         marks[0] = System.currentTimeMillis();
                         Thread.sleep(downMs);
                         sim.put(PRIMARY, base);
@@ -98,29 +120,28 @@ public final class FailoverReaction implements Suite {
                 Thread.sleep(500); // the last attempts reach the attempt log
                 Analysis a = analyse(attempts.snapshot(), pipeline.topics().provider(PRIMARY), marks[0], marks[1]);
                 long failed = jobs - succeeded.get();
-                report.row(jobs, succeeded.get(), failed, a.reactionMs / 1000.0, a.attemptsDuringReaction,
+                report.row(mode, jobs, succeeded.get(), failed, a.reactionMs / 1000.0, a.attemptsDuringReaction,
                         a.probesWhileDown, a.recoveryMs / 1000.0, a.shareBefore);
-                report.figure("jobs", jobs);
-                report.figure("failed_jobs", failed);
-                report.figure("reaction_s", a.reactionMs / 1000.0);
-                report.figure("attempts_to_primary_during_reaction", a.attemptsDuringReaction);
-                report.figure("probes_to_primary_while_down", a.probesWhileDown);
-                report.figure("recovery_s", a.recoveryMs / 1000.0);
-                report.figure("primary_share_before", a.shareBefore);
-                report.target(TargetCheck.atMost("time until < 1% of new attempts go to the down provider, s", 2,
-                        a.reactionMs / 1000.0));
-                report.target(TargetCheck.atMost("failed jobs", 0, failed));
+                report.figure(key + ".jobs", jobs);
+                report.figure(key + ".failed_jobs", failed);
+                report.figure(key + ".reaction_s", a.reactionMs / 1000.0);
+                report.figure(key + ".attempts_to_primary_during_reaction", a.attemptsDuringReaction);
+                report.figure(key + ".probes_to_primary_while_down", a.probesWhileDown);
+                report.figure(key + ".recovery_s", a.recoveryMs / 1000.0);
+                report.figure(key + ".primary_share_before", a.shareBefore);
+                report.target(TargetCheck.atMost("primary down (" + mode + "): time until < 1% of new attempts go to it, s",
+                        2, a.reactionMs / 1000.0));
+                report.target(TargetCheck.atMost("primary down (" + mode + "): failed jobs", 0, failed));
+                if (a.reactionMs >= marks[1] - marks[0]) {
+                    report.note(mode + ": new attempts kept going to the down primary for the whole outage (reaction "
+                            + "shown is the outage length, a lower bound)");
+                }
                 if (Double.isNaN(a.recoveryMs)) {
-                    report.note("traffic did not return to the primary within the " + upMs / 1000
+                    report.note(mode + ": traffic did not return to the primary within the " + upMs / 1000
                             + " s after it came back (the breaker's open wait grows with each failed probe)");
                 }
             }
         }
-        report.note("Shares of new attempts are taken over sliding " + WINDOW_MS + " ms windows (step " + STEP_MS
-                + " ms) of the router's writes to the provider topics (broker append time). Reaction ends where every "
-                + "later window until the provider returns has < 1% of attempts on it; recovery ends with the first "
-                + "window after its return where its share is back to half its share before the outage.");
-        return report.build();
     }
 
     record Analysis(double reactionMs, long attemptsDuringReaction, long probesWhileDown, double recoveryMs,
@@ -128,20 +149,24 @@ public final class FailoverReaction implements Suite {
 
     static Analysis analyse(List<Attempt> all, String primaryTopic, long t0, long t1) {
         double before = share(all, primaryTopic, t0 - 5_000, t0);
+        // Reaction ends where every later window (until the provider returns) has < 1% on it.
         long reactionEnd = t0;
         for (long w = t0; w + WINDOW_MS <= t1; w += STEP_MS) {
             if (share(all, primaryTopic, w, w + WINDOW_MS) >= 0.01) {
-                reactionEnd = w + WINDOW_MS;
+                reactionEnd = w + STEP_MS;
             }
         }
-        reactionEnd = Math.min(reactionEnd, t1);
+        if (reactionEnd + WINDOW_MS > t1 && count(all, primaryTopic, t1 - WINDOW_MS, t1) > 0
+                && share(all, primaryTopic, t1 - WINDOW_MS, t1) >= 0.01) {
+            reactionEnd = t1; // still going there when it came back: no reaction within the outage
+        }
         long during = count(all, primaryTopic, t0, reactionEnd);
         long probes = count(all, primaryTopic, reactionEnd, t1);
         double recovery = Double.NaN;
         long lastAttempt = all.stream().mapToLong(Attempt::appendMs).max().orElse(t1);
         for (long w = t1; w + WINDOW_MS <= lastAttempt; w += STEP_MS) {
             if (share(all, primaryTopic, w, w + WINDOW_MS) >= before / 2) {
-                recovery = w + WINDOW_MS - t1;
+                recovery = w + WINDOW_MS / 2 - t1; // the middle of the first window back: exact for a step change
                 break;
             }
         }

@@ -59,7 +59,7 @@ public final class PassthroughLadder implements Suite {
 
     @Override
     public SuiteReport run(BenchEnvironment env, boolean quick) throws Exception {
-        int n = quick ? 3_000 : 200_000;
+        int n = quick ? 3_000 : 100_000;
         SuiteReport.Builder report = new SuiteReport.Builder(name(),
                 "passthrough ladder (" + String.format(Locale.ROOT, "%,d", n) + " records of ~1 KB, "
                         + BenchEnvironment.PARTITIONS + " partitions, one broker)",

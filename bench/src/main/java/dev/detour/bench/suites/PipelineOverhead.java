@@ -46,7 +46,7 @@ public final class PipelineOverhead implements Suite {
     public SuiteReport run(BenchEnvironment env, boolean quick) throws Exception {
         List<Integer> rates = quick ? List.of(100) : List.of(200, 1_000);
         List<Integer> latencies = quick ? List.of(0) : List.of(0, 60);
-        int seconds = quick ? 3 : 20;
+        int seconds = quick ? 3 : 15;
         SuiteReport.Builder report = new SuiteReport.Builder(name(),
                 "pipeline overhead (open loop, " + seconds + " s per row, latency from due time, ms)",
                 "jobs/s", "router", "provider ms", "completed", "overhead p50", "p99", "p99.9",

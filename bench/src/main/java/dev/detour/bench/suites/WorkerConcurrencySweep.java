@@ -62,7 +62,7 @@ public final class WorkerConcurrencySweep implements Suite {
                             150_000, 600_000)), sim::baseUrl);
                     // Enough rounds to reach a steady state; 60 ms rows are capped so a slow machine still ends.
                     int rounds = latency >= 1_000 ? 4 : 10;
-                    int jobs = Math.max(quick ? 200 : 1_000, Math.min(n * rounds, quick ? 1_000 : 60_000));
+                    int jobs = Math.max(200, Math.min(n * rounds, quick ? 1_000 : 60_000));
                     double ideal = n * 1000.0 / latency;
                     Topics topics = env.pipelineTopics("sweep-" + n + "-" + latency);
                     env.createTopic(topics.provider(provider), BenchEnvironment.PARTITIONS, java.util.Map.of());

@@ -2,7 +2,10 @@ package dev.detour.registry;
 
 import dev.detour.schema.CompletionRequest;
 import dev.detour.schema.UsageRecord;
+import dev.detour.schemas.serde.AvroDecodeException;
+import dev.detour.schemas.serde.AvroDeserializer;
 import dev.detour.schemas.serde.AvroSerde;
+import dev.detour.schemas.serde.AvroSerializer;
 import dev.detour.schemas.serde.AvroSerdeConfig;
 import dev.detour.schemas.serde.CompatibilityLevel;
 import dev.detour.schemas.serde.DetourSerdes;
@@ -14,11 +17,23 @@ import dev.detour.schemas.serde.WireFormat;
 import dev.detour.testkit.KafkaCluster;
 import dev.detour.testkit.WithKafka;
 import org.apache.avro.Schema;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -184,6 +199,61 @@ class KafkaBackedRegistryTest {
             assertThat(viaB.register("loose-value", UsageRecord.getClassSchema())).isPositive();
             assertThat(new RegistryHttp(b.url()).post("/subjects/loose-value/versions",
                     schemaBody(CompletionRequest.getClassSchema().toString())).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void kafkaClientsBuildTheSerdeFromPropertiesAndBadBytesNameTheirCause(KafkaCluster kafka) {
+        String topic = kafka.uniquePrefix() + "requests";
+        kafka.createTopics(1, topic);
+        try (SchemaRegistryServer server = SchemaRegistryServer.start(config(kafka))) {
+            Map<String, Object> producerProps = new HashMap<>();
+            kafka.clientProperties().forEach((k, v) -> producerProps.put(k.toString(), v));
+            producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class.getName());
+            producerProps.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, server.url());
+            Map<String, Object> rawProps = new HashMap<>(producerProps);
+            rawProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            try (KafkaProducer<String, CompletionRequest> producer = new KafkaProducer<>(producerProps);
+                 KafkaProducer<String, byte[]> raw = new KafkaProducer<>(rawProps)) {
+                // Two producers: flush between sends so the partition holds them in this order.
+                producer.send(new ProducerRecord<>(topic, "job-1", RegistryTestRecords.request()));
+                producer.flush();
+                raw.send(new ProducerRecord<>(topic, "job-2", "{\"not\":\"avro\"}".getBytes()));
+                raw.flush();
+                producer.send(new ProducerRecord<>(topic, "job-1", null));
+                producer.flush();
+            }
+
+            Map<String, Object> consumerProps = new HashMap<>();
+            kafka.clientProperties().forEach((k, v) -> consumerProps.put(k.toString(), v));
+            consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            consumerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class.getName());
+            consumerProps.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, server.url());
+            consumerProps.put(AvroSerdeConfig.SPECIFIC_AVRO_VALUE_TYPE, CompletionRequest.class.getName());
+            try (KafkaConsumer<String, CompletionRequest> consumer = new KafkaConsumer<>(consumerProps)) {
+                TopicPartition partition = new TopicPartition(topic, 0);
+                consumer.assign(List.of(partition));
+                consumer.seekToBeginning(List.of(partition));
+                List<ConsumerRecord<String, CompletionRequest>> read = new ArrayList<>();
+                List<AvroDecodeException> undecodable = new ArrayList<>();
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    try {
+                        consumer.poll(Duration.ofMillis(100)).forEach(read::add);
+                    } catch (RecordDeserializationException e) {
+                        // What a processor does: keep the cause for the dead letter, step over the record.
+                        undecodable.add((AvroDecodeException) e.getCause());
+                        consumer.seek(e.topicPartition(), e.offset() + 1);
+                    }
+                    return read.size() == 2 && undecodable.size() == 1;
+                });
+                assertThat(read.get(0).value()).isEqualTo(RegistryTestRecords.request());
+                assertThat(read.get(1).value()).as("tombstone").isNull();
+                assertThat(undecodable).singleElement().satisfies(e -> {
+                    assertThat(e.cause()).isEqualTo(AvroDecodeException.Cause.NO_MAGIC_BYTE);
+                    assertThat(e.topic()).isEqualTo(topic);
+                });
+            }
         }
     }
 }

@@ -17,13 +17,27 @@ public final class SchemaRegistryClients {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Map<String, InMemorySchemaRegistry> MOCKS = new ConcurrentHashMap<>();
+    /**
+     * One caching REST client per URL, credentials and timeout, shared by every serde of the JVM:
+     * Kafka Streams builds serdes per task, and each would otherwise hold its own HTTP client,
+     * selector thread and cache, asking the registry the same questions again.
+     */
+    private static final Map<RestKey, SchemaRegistryClient> REST_CLIENTS = new ConcurrentHashMap<>();
+
+    private record RestKey(String urls, String basicUserInfo, Duration timeout) {
+        @Override
+        public String toString() {
+            return "RestKey[" + urls + "]"; // never print the credentials
+        }
+    }
 
     private SchemaRegistryClients() {
     }
 
     /**
      * {@code mock://<scope>}: the in-memory registry of that scope, shared by every client in this
-     * JVM that names it. {@code http(s)://host:port[,http(s)://...]}: a caching REST client.
+     * JVM that names it. {@code http(s)://host:port[,http(s)://...]}: a caching REST client, shared
+     * by every caller naming the same URL (ids never change, so sharing the cache is safe).
      */
     public static SchemaRegistryClient forUrl(String url) {
         return forUrl(url, null, DEFAULT_TIMEOUT);
@@ -42,8 +56,9 @@ public final class SchemaRegistryClients {
             String scope = trimmed.substring(MOCK_PREFIX.length());
             return new CachingSchemaRegistryClient(MOCKS.computeIfAbsent(scope, s -> new InMemorySchemaRegistry()));
         }
-        return new CachingSchemaRegistryClient(
-                new RestSchemaRegistryClient(RestSchemaRegistryClient.parseUrls(trimmed), basicUserInfo, timeout));
+        RestSchemaRegistryClient.parseUrls(trimmed); // fail fast on a malformed URL, before caching anything
+        return REST_CLIENTS.computeIfAbsent(new RestKey(trimmed, basicUserInfo, timeout), key -> new CachingSchemaRegistryClient(
+                new RestSchemaRegistryClient(RestSchemaRegistryClient.parseUrls(key.urls()), key.basicUserInfo(), key.timeout())));
     }
 
     /** Forgets the in-memory registry of a scope, so tests start empty. */

@@ -228,6 +228,14 @@ class LedgerKafkaTest {
                 assertThat(c1.problems().problems()).hasSize(2);
                 assertThat(c2.problems().problems()).hasSize(2);
             });
+            // All tenants: each instance gathers the other's part.
+            long expectedCost = expected.values().stream().mapToLong(v -> v[0]).sum();
+            for (LedgerClient c : List.of(c1, c2)) {
+                SpendReport all = c.spend(SpendQuery.allTenants(FROM, TO, Set.of(SpendQuery.Dimension.PROVIDER)));
+                assertThat(all.total().costMicros()).isEqualTo(expectedCost);
+                assertThat(all.total().attempts()).isEqualTo(usages.size());
+                assertThat(all.rows()).extracting(SpendRow::provider).containsExactly("anthropic", "deepseek", "openai");
+            }
         }
     }
 }

@@ -355,6 +355,44 @@ class WorkerKafkaTest {
     }
 
     @Test
+    void afterACrashRecordsThatHadFinishedAboveTheCommittedOffsetAreNotCalledAgain() throws Exception {
+        // In-process provider: the first record must hang while the nine behind it finish.
+        FakeProvider first = new FakeProvider(Fixtures.PROVIDER, 5);
+        Worker crashing = start(config("w-skip-a"), first);
+        String topic = topics.provider(Fixtures.PROVIDER);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String kind = i == 0 ? "hang" : "ok";
+            RoutedRequest r = job(kind, kind + "-skip-" + prefix + i);
+            ids.add(r.getRequest().getJobId());
+            producer.send(new ProducerRecord<>(topic, 0, r.getRequest().getJobId(), codec.encode(topic, r)));
+        }
+        producer.flush();
+        await().atMost(WAIT).until(() -> crashing.metrics().jobsEnded() == 9);
+        await().atMost(WAIT).until(() -> committedMetadata(prefix + "workers", new TopicPartition(topic, 0)).startsWith("v1:9:"));
+
+        crashing.abort();
+        FakeProvider second = new FakeProvider(Fixtures.PROVIDER, 5);
+        second.release();
+        Worker successor = start(config("w-skip-b"), second);
+        await().atMost(WAIT).until(() -> resultsPerJob().keySet().containsAll(ids));
+        successor.close();
+
+        assertThat(second.calls.get()).as("only the unfinished record is called again").isEqualTo(1);
+        assertThat(successor.metrics().skippedFinishedRecords()).isEqualTo(9);
+        assertThat(resultsPerJob()).hasSize(10).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
+        assertThat(committedTotal(prefix + "workers")).isEqualTo(10);
+    }
+
+    private String committedMetadata(String groupId, TopicPartition partition) throws Exception {
+        try (Admin admin = cluster.admin()) {
+            OffsetAndMetadata o = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS).get(partition);
+            return o == null ? "" : o.metadata();
+        }
+    }
+
+    @Test
     void aRebalanceLetsInFlightCallsFinishWithinTheGraceThenHandsThePartitionsOver() throws Exception {
         // Calls outlast the rebalance, so the revoking worker waits for them before committing.
         Worker a = start(config("w-rb-a").revokeGrace(Duration.ofSeconds(30)), simulated(latency(6_000)));

@@ -156,6 +156,18 @@ public final class PollLoop implements Runnable {
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                if (!partitions.isEmpty()) {
+                    // The previous owner's commit says which records above it already finished.
+                    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+                    for (TopicPartition p : partitions) {
+                        tracker.assigned(p, committed.get(p));
+                        OffsetAndMetadata c = committed.get(p);
+                        if (c != null && !c.metadata().isEmpty()) {
+                            log.info("{} resumes at offset {}; records the previous owner finished above it are skipped ({})",
+                                    p, c.offset(), c.metadata().length() > 40 ? c.metadata().substring(0, 40) + "..." : c.metadata());
+                        }
+                    }
+                }
                 List<TopicPartition> toPause = new ArrayList<>();
                 for (TopicPartition p : partitions) {
                     if (stopping || gate.full(providerOf(p))) {
@@ -185,6 +197,12 @@ public final class PollLoop implements Runnable {
         for (TopicPartition tp : records.partitions()) {
             String provider = providerOf(tp);
             for (ConsumerRecord<byte[], byte[]> rec : records.records(tp)) {
+                if (tracker.finishedBefore(tp, rec.offset())) {
+                    // Done before a crash or rebalance (its outputs are acknowledged): do not pay twice.
+                    tracker.finish(tracker.start(tp, rec.offset()));
+                    metrics.skippedFinished();
+                    continue;
+                }
                 if (!gate.tryAdmit(provider)) {
                     // Read this record again once there is room; Kafka keeps the backlog, not our heap.
                     consumer.seek(tp, rec.offset());

@@ -8,7 +8,10 @@ import dev.detour.schema.ProviderSpec;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 /**
  * Builds the adapter for a catalog provider. The base URL comes from the {@link ProviderSpec} (that is,
@@ -38,6 +41,21 @@ public final class ProviderAdapters {
             case ANTHROPIC -> new AnthropicMessagesAdapter(spec, keys, http, clock);
             case GEMINI -> new GeminiGenerateContentAdapter(spec, keys, http, clock);
         };
+    }
+
+    /**
+     * One adapter per provider of a catalog, by provider name.
+     *
+     * @param keys where each provider's key comes from: {@code ApiKeySource::of} in production (env or
+     *             file as the catalog says), a literal for the demo against the simulator
+     */
+    public static Map<String, ProviderAdapter> forCatalog(dev.detour.schema.Catalog catalog, Function<ProviderSpec, ApiKeySource> keys,
+                                                          HttpClient http) {
+        Map<String, ProviderAdapter> out = new LinkedHashMap<>();
+        for (ProviderSpec p : catalog.getProviders()) {
+            out.put(p.getName(), create(p, keys.apply(p), http));
+        }
+        return Map.copyOf(out);
     }
 
     /**

@@ -100,7 +100,13 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
                     "cannot encode request for " + spec.getName() + ": " + SecretScrubber.scrub(e.getMessage(), key.orElse(null))));
         }
         long started = System.nanoTime();
-        return http.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofByteArray())
+        CompletableFuture<HttpResponse<byte[]>> sent;
+        try {
+            sent = http.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (RuntimeException e) { // e.g. a closed client: still a value, never a thrown exception
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent
                 .orTimeout(timeout.plus(BODY_GRACE).toMillis(), TimeUnit.MILLISECONDS)
                 .handle((response, error) -> {
                     try {

@@ -282,8 +282,8 @@ public final class ProviderSimulator implements AutoCloseable {
             byte[] broken = "{\"id\": \"sim-broken\", \"choices\": [ {\"message\": <html>upstream proxy error".getBytes(StandardCharsets.UTF_8);
             Map<String, String> h = new LinkedHashMap<>(protocol.standardHeaders(requestId));
             h.putAll(extra);
+            st.count(200, true); // counted before sending, so stats never lag behind what a client has seen
             send(ex, 200, broken, h);
-            st.count(200, true);
             return;
         }
         if (injected != null && injected != ErrorClass.TIMEOUT && !(injected == ErrorClass.CONTENT_FILTER && protocol != WireProtocol.AZURE)) {
@@ -313,8 +313,8 @@ public final class ProviderSimulator implements AutoCloseable {
         ObjectNode ok = protocol.success(call, text, outTokens, finish, config.clock().instant().getEpochSecond());
         Map<String, String> h = new LinkedHashMap<>(protocol.standardHeaders(requestId));
         h.putAll(extra);
-        send(ex, 200, Json.MAPPER.writeValueAsBytes(ok), h);
         st.count(200, true);
+        send(ex, 200, Json.MAPPER.writeValueAsBytes(ok), h);
     }
 
     /** Deterministic reply text: names the simulated provider and model and fingerprints the prompt. */
@@ -358,8 +358,8 @@ public final class ProviderSimulator implements AutoCloseable {
         if (protocol == WireProtocol.ANTHROPIC && r.status() >= 400) {
             h.put("x-should-retry", String.valueOf(r.status() == 429 || r.status() >= 500));
         }
-        send(ex, r.status(), Json.MAPPER.writeValueAsBytes(r.body()), h);
         st.count(r.status(), false);
+        send(ex, r.status(), Json.MAPPER.writeValueAsBytes(r.body()), h);
     }
 
     /**

@@ -228,7 +228,8 @@ class WorkerKafkaTest {
     @Test
     void transientServerErrorsAreRetriedOnTheSameDeploymentUntilTheySucceed() {
         // Half of all calls fail with 500: most jobs need a second or third try.
-        start(config("w-flaky"), simulated(latency(5).withErrorRate(ErrorClass.SERVER_ERROR, 0.5)));
+        ProviderAdapter flaky = simulated(latency(5).withErrorRate(ErrorClass.SERVER_ERROR, 0.5));
+        start(config("w-flaky"), flaky);
         List<String> ids = produce("flaky", 12);
 
         await().atMost(WAIT).until(() -> {
@@ -236,6 +237,8 @@ class WorkerKafkaTest {
             retries.values().forEach(r -> ended.add(r.getRequest().getJobId()));
             return ended.containsAll(ids);
         });
+        // Every HTTP call the provider saw is reported once.
+        await().atMost(WAIT).until(() -> feedback.values().size() == sim.stats(flaky.provider()).requests());
         List<String> retriedAndSucceeded = feedback.values().stream()
                 .filter(o -> o.getSucceeded() && o.getAttemptId().matches(".*#1\\.[23]"))
                 .map(AttemptOutcome::getJobId).toList();
@@ -282,7 +285,7 @@ class WorkerKafkaTest {
         start(config("w-401"), simulated(latency(5).withExpectedKey("the-right-key"), "a-wrong-key"));
         List<String> auth = produce("auth", 1);
 
-        await().atMost(WAIT).until(() -> retries.values().size() >= 1);
+        await().atMost(WAIT).until(() -> retries.values().size() >= 1 && !feedback.values().isEmpty());
         assertThat(retries.values()).singleElement().satisfies(r -> {
             assertThat(r.getRequest().getJobId()).isEqualTo(auth.get(0));
             assertThat(r.getTried().get(0).getErrorClass()).isEqualTo(ErrorClass.AUTH);

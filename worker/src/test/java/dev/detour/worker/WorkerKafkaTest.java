@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import dev.detour.schema.AttemptOutcome;
 import dev.detour.schema.ChatMessage;
+import dev.detour.schema.CompletionParams;
 import dev.detour.schema.CompletionRequest;
 import dev.detour.schema.CompletionResult;
 import dev.detour.schema.DeadLetter;
@@ -335,6 +336,25 @@ class WorkerKafkaTest {
         });
         assertThat(results.values()).filteredOn(r -> r.getJobId().startsWith("junk-"))
                 .singleElement().extracting(CompletionResult::getFailureReason).isEqualTo(FailureReason.UNDECODABLE);
+    }
+
+    @Test
+    void anAnswerTooLargeForTheResultsTopicEndsTheJobFailedInsteadOfBlockingThePartition() {
+        String huge = "x".repeat(1_200_000); // over the producer's 1 MB max.request.size
+        start(config("w-huge"), simulated(latency(5).withReply(huge)));
+        RoutedRequest r = job("huge", "huge-" + prefix);
+        r.getRequest().setParams(CompletionParams.newBuilder().build()); // no max tokens: the whole answer
+        send(r);
+        producer.flush();
+        List<String> ids = List.of(r.getRequest().getJobId());
+
+        await().atMost(WAIT).until(() -> resultsPerJob().keySet().containsAll(ids) && !deadLetters.values().isEmpty());
+        assertThat(results.values()).filteredOn(x -> x.getJobId().equals(ids.get(0))).singleElement().satisfies(x -> {
+            assertThat(x.getStatus()).isEqualTo(ResultStatus.FAILED);
+            assertThat(x.getFailureReason()).isEqualTo(FailureReason.INTERNAL);
+            assertThat(x.getFailureMessage()).contains("RecordTooLargeException");
+        });
+        assertThat(deadLetters.values()).singleElement().extracting(DeadLetter::getReason).isEqualTo(FailureReason.INTERNAL);
     }
 
     @Test

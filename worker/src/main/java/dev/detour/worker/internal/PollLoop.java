@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -250,18 +251,18 @@ public final class PollLoop implements Runnable {
         ConsumerRecord<byte[], byte[]> rec = task.record;
         SourcePosition source = new SourcePosition(rec.topic(), rec.partition(), rec.offset());
         Emitter emit = new Emitter(outlets, task::abandoned);
+        RoutedRequest routed = null;
         try {
-            RoutedRequest routed = decode(task, source, emit);
+            routed = decode(task, source, emit);
             if (routed != null) {
                 try {
                     runner.run(routed, source, emit);
                 } catch (RuntimeException e) {
+                    if (task.abandoned()) {
+                        return; // interrupted on abandonment; the new owner redoes the job
+                    }
                     log.error("internal error on job {}; ending it failed", routed.getRequest().getJobId(), e);
-                    long now = System.currentTimeMillis();
-                    String message = "internal worker error: " + e.getClass().getSimpleName();
-                    emit.result(JobRecords.failed(routed, null, FailureReason.INTERNAL, message, now));
-                    emit.deadLetter(JobRecords.deadLetter(routed, null, FailureReason.INTERNAL, null, message, source, now));
-                    metrics.jobEnded(JobEnd.FAILED);
+                    endFailed(routed, source, emit, "internal worker error: " + e.getClass().getSimpleName());
                 }
             }
             emit.awaitAll();
@@ -273,7 +274,17 @@ public final class PollLoop implements Runnable {
         } catch (ExecutionException e) {
             if (!task.abandoned()) {
                 metrics.publishFailed();
-                log.error("publishing outputs of {} failed; the record stays uncommitted", source, e.getCause());
+                if (routed != null && !(e.getCause() instanceof RetriableException)) {
+                    // A record the topic will never take (e.g. too large): end the job with a small
+                    // failed result instead of leaving the partition stuck at this offset.
+                    log.error("publishing outputs of {} failed; ending the job failed", source, e.getCause());
+                    if (publishFallback(routed, source, "output could not be published: "
+                            + e.getCause().getClass().getSimpleName())) {
+                        task.markFinished();
+                    }
+                } else {
+                    log.error("publishing outputs of {} failed; the record stays uncommitted", source, e.getCause());
+                }
             }
         } finally {
             gate.release(task.provider);
@@ -282,6 +293,28 @@ public final class PollLoop implements Runnable {
             if (pausedCount > 0 && gate.mayResume(task.provider) && wakeRequested.compareAndSet(false, true)) {
                 consumer.wakeup();
             }
+        }
+    }
+
+    private void endFailed(RoutedRequest routed, SourcePosition source, Emitter emit, String message) {
+        long now = System.currentTimeMillis();
+        emit.result(JobRecords.failed(routed, null, FailureReason.INTERNAL, message, now));
+        emit.deadLetter(JobRecords.deadLetter(routed, null, FailureReason.INTERNAL, null, message, source, now));
+        metrics.jobEnded(JobEnd.FAILED);
+    }
+
+    private boolean publishFallback(RoutedRequest routed, SourcePosition source, String message) {
+        Emitter fallback = new Emitter(outlets, () -> false);
+        try {
+            endFailed(routed, source, fallback, message);
+            fallback.awaitAll();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | RuntimeException e) {
+            log.error("the failed result of {} could not be published either; the record stays uncommitted", source, e);
+            return false;
         }
     }
 

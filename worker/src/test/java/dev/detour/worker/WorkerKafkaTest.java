@@ -459,7 +459,8 @@ class WorkerKafkaTest {
     @Test
     void backpressureHoldsTheInFlightBound() {
         ProviderAdapter provider = simulated(latency(50));
-        Worker worker = start(config("w-bp").maxInFlightTotal(20).maxInFlightPerProvider(20).metricsPort(0), provider);
+        Worker worker = start(config("w-bp").maxInFlightTotal(20).maxInFlightPerProvider(20).metricsPort(0).jmx(true),
+                provider);
         List<String> ids = produce("ok", 300);
 
         await().atMost(WAIT).until(() -> resultsPerJob().keySet().containsAll(ids));
@@ -469,6 +470,16 @@ class WorkerKafkaTest {
         assertThat(resultsPerJob().values()).containsOnly(1L);
         assertThat(scrape(worker.metricsPort())).contains("detour_worker_calls_in_flight_peak 20\n")
                 .contains("detour_worker_jobs_ended_total 300\n");
+        assertThat(java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                .queryNames(objectName("dev.detour.worker.w-bp:*"), null)).isNotEmpty();
+    }
+
+    private static javax.management.ObjectName objectName(String name) {
+        try {
+            return new javax.management.ObjectName(name);
+        } catch (javax.management.MalformedObjectNameException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     private static String scrape(int port) {

@@ -159,7 +159,7 @@ public final class PollLoop implements Runnable {
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 if (!partitions.isEmpty()) {
                     // The previous owner's commit says which records above it already finished.
-                    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+                    Map<TopicPartition, OffsetAndMetadata> committed = committedOf(new HashSet<>(partitions));
                     for (TopicPartition p : partitions) {
                         tracker.assigned(p, committed.get(p));
                         OffsetAndMetadata c = committed.get(p);
@@ -188,6 +188,22 @@ public final class PollLoop implements Runnable {
         } else {
             consumer.subscribe(settings.providerTopics(), listener);
         }
+    }
+
+    /** Committed positions and metadata; without them nothing is skipped, which is only costlier. */
+    private Map<TopicPartition, OffsetAndMetadata> committedOf(Set<TopicPartition> partitions) {
+        for (int i = 0; i < 2; i++) {
+            try {
+                return consumer.committed(partitions);
+            } catch (WakeupException e) {
+                // a call finishing woke the consumer; ask again
+            } catch (RuntimeException e) {
+                log.warn("cannot read committed offsets of {}; finished records above them will be redone: {}",
+                        partitions, e.toString());
+                return Map.of();
+            }
+        }
+        return Map.of();
     }
 
     private String providerOf(TopicPartition p) {

@@ -2,8 +2,10 @@ package dev.detour.router;
 
 import dev.detour.core.TopicProvisioner;
 import dev.detour.core.Topics;
+import dev.detour.core.config.ConfigKeys;
 import dev.detour.router.internal.RouterGraph;
 import dev.detour.schema.Catalog;
+import dev.detour.schema.ConfigRecord;
 import dev.detour.schema.DeploymentSpec;
 import dev.detour.schema.HealthSnapshot;
 import java.time.Duration;
@@ -57,6 +59,13 @@ public final class Router implements AutoCloseable {
         Topics topics = config.topics();
         new TopicProvisioner(admin).ensure(topics.fixed());
         this.streams = new KafkaStreams(RouterGraph.build(config, serdes, this::ensureProviderTopics), props);
+        // Global stores may be restored without passing through their processors: provision the
+        // catalog's provider topics again once running, from the restored config store.
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                provisioning.submit(this::provisionFromStore);
+            }
+        });
         streams.setUncaughtExceptionHandler(e -> {
             log.error("router stream thread died; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -89,6 +98,9 @@ public final class Router implements AutoCloseable {
             p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.commitInterval().toMillis());
         }
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), c.lingerMs());
+        // Requests and retries share a task; their relative order by timestamp does not matter, so
+        // never hold a request back waiting for the other topic's data.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // Records are decoded inside the processors; these handlers are the second line of defence.
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
@@ -118,6 +130,22 @@ public final class Router implements AutoCloseable {
         });
     }
 
+    private void provisionFromStore() {
+        try {
+            ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
+                    RouterGraph.CONFIG_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+            byte[] bytes = store.get(ConfigKeys.CATALOG);
+            if (bytes != null) {
+                ConfigRecord r = serdes.serde(ConfigRecord.class).deserializer().deserialize(config.topics().config(), bytes);
+                if (r != null && r.getCatalog() != null) {
+                    ensureProviderTopics(r.getCatalog());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not read the catalog to provision provider topics: {}", e.toString());
+        }
+    }
+
     public KafkaStreams.State state() {
         return streams.state();
     }
@@ -142,6 +170,21 @@ public final class Router implements AutoCloseable {
             });
         }
         return new TreeMap<>(out);
+    }
+
+    /**
+     * Decisions of this instance since it started, summed over its tasks: routed, failover, probe,
+     * spread, parked, released, failed, deduped, undecodable.
+     */
+    public Map<String, Double> decisionCounts() {
+        Map<String, Double> out = new TreeMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if (name.group().equals("stream-" + RouterGraph.METRICS_SCOPE + "-metrics") && name.name().endsWith("-total")) {
+                String decision = name.name().substring(0, name.name().length() - "-total".length());
+                out.merge(decision, ((Number) metric.metricValue()).doubleValue(), Double::sum);
+            }
+        });
+        return out;
     }
 
     @Override

@@ -130,10 +130,12 @@ class RouterTopologyTest {
         }
         Map<String, Long> perDeployment = router.routed().stream().collect(Collectors.groupingBy(
                 r -> r.getDeployment().getDeploymentId(), Collectors.counting()));
+        org.slf4j.LoggerFactory.getLogger(RouterTopologyTest.class).info("429 storm on alpha: {}", perDeployment);
         assertThat(perDeployment.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(200);
         assertThat(perDeployment.getOrDefault("alpha/small-a", 0L)).isLessThan(10);
         assertThat(perDeployment.get("beta/small-b")).isGreaterThan(60);
         assertThat(perDeployment.get("gamma/small-c")).isGreaterThan(40);
+        assertThat(router.decisionCounts()).containsEntry("spread", 200.0).containsEntry("routed", 200.0);
     }
 
     @Test
@@ -165,6 +167,8 @@ class RouterTopologyTest {
         assertThat(routed.get(0).getRequest().getJobId()).isEqualTo("parked");
         assertThat(routed.get(0).getAttempt()).isEqualTo(1);
         assertThat(router.results()).isEmpty();
+        assertThat(router.decisionCounts()).containsEntry("parked", 1.0).containsEntry("released", 1.0)
+                .containsEntry("probe", 1.0);
     }
 
     @Test

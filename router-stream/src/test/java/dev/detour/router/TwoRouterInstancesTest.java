@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 /** Two router instances on a real broker: every request routed once, and both see the same health. */
 @WithKafka
 class TwoRouterInstancesTest {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TwoRouterInstancesTest.class);
 
     @Test
     void twoInstancesShareTheWorkAndTheHealthTable(KafkaCluster cluster) throws Exception {
@@ -83,13 +84,16 @@ class TwoRouterInstancesTest {
                     producer.send(new ProducerRecord<>(topics.feedback(), o.getDeploymentId(), o));
                 }
                 producer.flush();
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                long feedbackSentAt = System.nanoTime();
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
                     for (Router r : List.of(r1, r2)) {
                         HealthSnapshot alpha = r.healthTable().get("alpha/small-a");
                         assertThat(alpha).isNotNull();
                         assertThat(alpha.getCircuit()).isEqualTo(CircuitState.OPEN);
                     }
                 });
+                log.info("outage visible to both instances {} ms after the feedback was flushed",
+                        (System.nanoTime() - feedbackSentAt) / 1_000_000);
                 assertThat(HealthTable.read(cluster.clientProperties(), topics, serdes, Duration.ofSeconds(10)))
                         .containsKey("alpha/small-a");
 
@@ -102,6 +106,10 @@ class TwoRouterInstancesTest {
                 List<RoutedRequest> after = all.stream()
                         .filter(r -> Integer.parseInt(r.getRequest().getJobId().substring(4)) >= 40).toList();
                 assertThat(after).hasSize(20);
+                long[] overhead = after.stream().mapToLong(r -> r.getRoutedAtMs() - r.getRequest().getSubmittedAtMs())
+                        .sorted().toArray();
+                log.info("submit -> routed (router clock) over {} warm requests: p50 {} ms, max {} ms",
+                        overhead.length, overhead[overhead.length / 2], overhead[overhead.length - 1]);
                 assertThat(after).extracting(RoutedRequest::getRouterInstance).contains("r1", "r2");
                 assertThat(after).allSatisfy(r ->
                         assertThat(r.getDeployment().getDeploymentId()).isNotEqualTo("alpha/small-a"));

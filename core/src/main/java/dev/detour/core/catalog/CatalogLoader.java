@@ -142,7 +142,7 @@ public final class CatalogLoader {
             List<ModelGroup> groups = new ArrayList<>();
             eachObject(root.get("groups"), "groups", (node, key) -> groups.add(group(node, key)));
             return Catalog.newBuilder()
-                    .setVersion(requiredText(root, "version", ""))
+                    .setVersion(nz(requiredText(root, "version", "")))
                     .setSource(optionalText(root, "source", ""))
                     .setProviders(providers)
                     .setDeployments(deployments)
@@ -153,7 +153,8 @@ public final class CatalogLoader {
         ProviderSpec provider(ObjectNode n, String key, CatalogOptions options) {
             allowOnly(n, key, "name", "apiFamily", "baseUrl", "keyEnv", "keyFile", "region", "apiVersion", "limits", "timeoutMs");
             String name = requiredText(n, "name", key);
-            String baseUrl = options.baseUrlOverrides().getOrDefault(name, requiredText(n, "baseUrl", key));
+            String baseUrl = name != null && options.baseUrlOverrides().containsKey(name)
+                    ? options.baseUrlOverrides().get(name) : requiredText(n, "baseUrl", key);
             ProviderLimits limits = null;
             JsonNode l = n.get("limits");
             if (l != null && !l.isNull()) {
@@ -170,12 +171,12 @@ public final class CatalogLoader {
                 }
             }
             return ProviderSpec.newBuilder()
-                    .setName(name)
+                    .setName(nz(name))
                     .setApiFamily(enumValue(n, "apiFamily", key, ApiFamily.class, null))
                     .setBaseUrl(baseUrl == null ? "" : baseUrl)
                     .setKeyEnv(optionalText(n, "keyEnv", key))
                     .setKeyFile(optionalText(n, "keyFile", key))
-                    .setRegion(n.hasNonNull("region") ? optionalText(n, "region", key) : "global")
+                    .setRegion(n.hasNonNull("region") ? nz(optionalText(n, "region", key)) : "global")
                     .setApiVersion(optionalText(n, "apiVersion", key))
                     .setLimits(limits)
                     .setTimeoutMs(optionalLong(n, "timeoutMs", key))
@@ -207,7 +208,7 @@ public final class CatalogLoader {
                     .setId(id == null ? "" : id)
                     .setProvider(provider == null ? "" : provider)
                     .setModel(model == null ? "" : model)
-                    .setProviderModel(n.hasNonNull("providerModel") ? optionalText(n, "providerModel", key) : (model == null ? "" : model))
+                    .setProviderModel(n.hasNonNull("providerModel") ? nz(optionalText(n, "providerModel", key)) : nz(model))
                     .setGroups(stringList(n, "groups", key))
                     .setTier(enumValue(n, "tier", key, Tier.class, Tier.PRIMARY))
                     .setContextWindow(context == null ? 0 : context)
@@ -356,6 +357,11 @@ public final class CatalogLoader {
                 problems.add(new CatalogProblem(join(key, field), "unknown value '" + v + "' (expected one of " + String.join(", ", names) + ")"));
                 return fallback == null ? type.getEnumConstants()[0] : fallback;
             }
+        }
+
+        /** Avro refuses null in required fields; the problem is already recorded, so build with "". */
+        private static String nz(String v) {
+            return v == null ? "" : v;
         }
 
         private static long orZero(Long v) {

@@ -174,4 +174,40 @@ class CatalogLoaderTest {
         assertThatThrownBy(() -> CatalogLoader.parse("version: [1\nproviders: x", CatalogOptions.DEFAULT))
                 .isInstanceOf(CatalogException.class).hasMessageContaining("not valid YAML");
     }
+
+    @Test
+    void missingRequiredFieldsAreProblemsNotCrashes() {
+        String yaml = """
+                providers:
+                  - {apiFamily: OPENAI}
+                deployments:
+                  - {provider: openai, providerModel: [x]}
+                  - 42
+                groups:
+                  - {description: x}
+                """;
+        assertThatThrownBy(() -> CatalogLoader.parse(yaml, CatalogOptions.DEFAULT))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("version: required")
+                .hasMessageContaining("providers[0].name: required")
+                .hasMessageContaining("providers[0].baseUrl: required")
+                .hasMessageContaining("deployments[0].model: required")
+                .hasMessageContaining("deployments[0].prices: required")
+                .hasMessageContaining("deployments[0].providerModel: must be a single value")
+                .hasMessageContaining("deployments[1]: must be a mapping")
+                .hasMessageContaining("groups[0].name: required");
+    }
+
+    @Test
+    void loadedCatalogRoundTripsThroughAvroAsPublishedOnTheConfigTopic() throws Exception {
+        Catalog catalog = CatalogLoader.loadDefault();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+        new org.apache.avro.specific.SpecificDatumWriter<>(Catalog.class).write(catalog, enc);
+        enc.flush();
+        Catalog back = new org.apache.avro.specific.SpecificDatumReader<>(Catalog.class)
+                .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        assertThat(back).isEqualTo(catalog);
+        assertThat(out.size()).isLessThan(1_000_000); // small enough for one Kafka record
+    }
 }

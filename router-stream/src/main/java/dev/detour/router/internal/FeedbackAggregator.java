@@ -78,13 +78,19 @@ final class FeedbackAggregator implements Processor<String, byte[], String, Obje
                     record.value(), now), now), RouterGraph.DEAD_LETTER_SINK);
             return;
         }
-        String id = outcome.getDeploymentId();
-        DeploymentHealthAggregate aggregate = load(id, outcome);
-        boolean transitioned = aggregate.record(outcome, now);
-        store.put(id, codec.encode(aggregate));
-        if (transitioned) {
-            log.info("deployment {} circuit {} (trips {})", id, aggregate.breaker().storedState(), aggregate.breaker().trips());
-            publish(aggregate.snapshot(now), now);
+        try {
+            String id = outcome.getDeploymentId();
+            DeploymentHealthAggregate aggregate = load(id, outcome);
+            boolean transitioned = aggregate.record(outcome, now);
+            store.put(id, codec.encode(aggregate));
+            if (transitioned) {
+                log.info("deployment {} circuit {} (trips {})", id, aggregate.breaker().storedState(),
+                        aggregate.breaker().trips());
+                publish(aggregate.snapshot(now), now);
+            }
+        } catch (RuntimeException e) {
+            // One odd feedback record must not stop health for every deployment of the partition.
+            log.error("could not aggregate feedback {} of {}", outcome.getAttemptId(), outcome.getDeploymentId(), e);
         }
     }
 

@@ -61,6 +61,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
     private KeyValueStore<String, ParkedJob> parked;
     private WindowStore<String, Long> seen;
     private RouterView view;
+    private RouterMetrics metrics;
     private final ParkingLot lot = new ParkingLot();
     private final Map<String, PoolBackoff> poolBackoff = new HashMap<>();
     private long lastSeenVersion = -1;
@@ -81,6 +82,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
         this.context = context;
         this.parked = context.getStateStore(PARKED_STORE);
         this.seen = context.getStateStore(SEEN_STORE);
+        this.metrics = new RouterMetrics(context.metrics(), context.taskId().toString());
         this.view = new RouterView(context.getStateStore(RouterGraph.CONFIG_STORE),
                 context.getStateStore(RouterGraph.HEALTH_STORE), context.getStateStore(RouterGraph.BUDGET_STORE),
                 wiring.serdes().serde(ConfigRecord.class).deserializer(),
@@ -136,6 +138,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
         if (jobId != null && !jobId.isBlank()) {
             if (seenRecently(jobId, record.timestamp())) {
                 log.debug("dropping re-published job {}", jobId);
+                metrics.record(RouterMetrics.Decision.DEDUPED);
                 return;
             }
             seen.put(jobId, now, record.timestamp());
@@ -183,6 +186,9 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
         switch (decision) {
             case RoutingDecision.Route r -> {
                 emit(request, tried, r, now);
+                if (!mayPark) {
+                    metrics.record(RouterMetrics.Decision.RELEASED);
+                }
                 PoolBackoff b = poolBackoff.get(request.getModel());
                 if (b != null) {
                     b.released(now);
@@ -196,6 +202,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
             case RoutingDecision.Park p -> {
                 if (mayPark) {
                     park(request, tried, p, now);
+                    metrics.record(RouterMetrics.Decision.PARKED);
                 }
                 PoolBackoff b = poolBackoff.computeIfAbsent(request.getModel(), m -> newBackoff(now));
                 if (!mayPark) {
@@ -211,8 +218,16 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
     private void emit(CompletionRequest request, List<AttemptSummary> tried, RoutingDecision.Route r, long now) {
         int attempt = tried.size() + 1;
         DeploymentSpec d = r.deployment();
+        metrics.record(RouterMetrics.Decision.ROUTED);
         if (r.probe()) {
             probes.acquire(d.getId(), r.probeEpoch(), now);
+            metrics.record(RouterMetrics.Decision.PROBE);
+        }
+        if (!tried.isEmpty()) {
+            metrics.record(RouterMetrics.Decision.FAILOVER);
+        }
+        if (r.spread()) {
+            metrics.record(RouterMetrics.Decision.SPREAD);
         }
         RoutedRequest routed = RoutedRequest.newBuilder()
                 .setRequest(request)
@@ -286,7 +301,16 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
                     lot.remove(jobId);
                     continue;
                 }
-                boolean left = route(job.getRequest(), job.getTried(), now, TerminalRecords.Source.NONE, false);
+                boolean left;
+                try {
+                    left = route(job.getRequest(), job.getTried(), now, TerminalRecords.Source.NONE, false);
+                } catch (RuntimeException e) {
+                    // A punctuator exception would kill the stream thread; end this one job instead.
+                    log.error("unexpected failure re-examining parked job {}", jobId, e);
+                    fail(jobId, job.getRequest(), job.getTried(), FailureReason.INTERNAL, "router error: " + e,
+                            TerminalRecords.Source.NONE, null, null, now);
+                    left = true;
+                }
                 if (!left) {
                     // The oldest job of the pool still has nowhere to go: the rest wait for the next look.
                     break;
@@ -306,6 +330,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
 
     private void undecodable(Record<String, byte[]> record, String topic, RuntimeException e, long now) {
         log.warn("undecodable record key={} on {}: {}", record.key(), topic, e.toString());
+        metrics.record(RouterMetrics.Decision.UNDECODABLE);
         fail(record.key(), null, List.of(), FailureReason.UNDECODABLE,
                 "undecodable record on " + topic + ": " + e.getMessage(), source(topic), record.key(), record.value(), now);
     }
@@ -313,6 +338,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
     private void fail(String jobId, CompletionRequest request, List<AttemptSummary> tried, FailureReason reason,
                       String message, TerminalRecords.Source source, String originalKey, byte[] originalValue, long now) {
         log.info("job {} failed: {} ({})", jobId, reason, message);
+        metrics.record(RouterMetrics.Decision.FAILED);
         if (jobId != null && !jobId.isBlank()) {
             context.forward(new Record<>(jobId, (Object) TerminalRecords.failedResult(jobId, request, tried, reason,
                     message, now), now), RouterGraph.RESULTS_SINK);

@@ -42,6 +42,8 @@ public final class RouterGraph {
     public static final String CONFIG_STORE = "router-config";
     public static final String HEALTH_STORE = "router-health";
     public static final String BUDGET_STORE = "router-budgets";
+    /** Scope of the router's decision sensors (JMX group {@code stream-detour-router-metrics}). */
+    public static final String METRICS_SCOPE = RouterMetrics.SCOPE;
 
     static final String PROVIDER_SINK = "to-provider";
     static final String RESULTS_SINK = "to-results";

@@ -1,5 +1,6 @@
 package dev.detour.router.internal;
 
+import dev.detour.core.config.ConfigKeys;
 import dev.detour.router.policy.DeploymentHealth;
 import dev.detour.router.policy.ProbeLedger;
 import dev.detour.router.policy.RoutingCatalog;
@@ -25,9 +26,7 @@ import org.slf4j.LoggerFactory;
 final class RouterView implements RoutingState {
     private static final Logger log = LoggerFactory.getLogger(RouterView.class);
 
-    static final String CATALOG_KEY = "catalog";
-    static final String TENANT_PREFIX = "tenant/";
-    static final String DRAIN_PREFIX = "drain/";
+    static final String CATALOG_KEY = ConfigKeys.CATALOG;
 
     private final ReadOnlyKeyValueStore<String, byte[]> config;
     private final ReadOnlyKeyValueStore<String, byte[]> health;
@@ -73,13 +72,13 @@ final class RouterView implements RoutingState {
 
     @Override
     public boolean drained(String provider) {
-        ConfigRecord r = configRecord(DRAIN_PREFIX + provider);
+        ConfigRecord r = configRecord(ConfigKeys.drain(provider));
         return r != null && r.getDrain() != null && r.getDrain().getDrained();
     }
 
     @Override
     public TenantPolicy tenant(String tenant) {
-        ConfigRecord r = configRecord(TENANT_PREFIX + tenant);
+        ConfigRecord r = configRecord(ConfigKeys.tenant(tenant));
         return r == null ? null : r.getTenant();
     }
 

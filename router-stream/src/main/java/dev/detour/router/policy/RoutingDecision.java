@@ -13,10 +13,11 @@ public sealed interface RoutingDecision {
      *
      * @param notBeforeMs earliest call time (backoff on the same provider), or null
      * @param probe true when the deployment is half-open and this attempt is one of its probes
+     * @param spread true when the choice was a weighted draw because the pool is under rate-limit pressure
      * @param ranking every eligible candidate with its score, best first (for logs and tests)
      */
     record Route(DeploymentSpec deployment, ScoreBreakdown score, Long notBeforeMs, boolean probe, long probeEpoch,
-                 List<ScoredCandidate> ranking) implements RoutingDecision {}
+                 boolean spread, List<ScoredCandidate> ranking) implements RoutingDecision {}
 
     /**
      * Nothing is eligible right now, but may be later (breakers open, cooldowns, drains).

@@ -77,7 +77,12 @@ public final class RoutingPolicy {
         ComplexityEstimate complexity = ComplexityEstimate.of(request);
         Tier startTier = hints != null && hints.getTier() != null ? hints.getTier() : Tier.PRIMARY;
         List<String> notes = new ArrayList<>();
-        if (tenant != null && tenant.getAllowCheaperTier() && complexity.value() < config.simpleComplexity()
+        boolean qualityFailed = tried.stream().anyMatch(t -> t.getErrorClass() == ErrorClass.QUALITY);
+        if (qualityFailed) {
+            // An answer failed its quality check: the job escalates to the strongest tier and stays there.
+            startTier = Tier.PRIMARY;
+            notes.add("escalated to the primary tier after a failed quality check");
+        } else if (tenant != null && tenant.getAllowCheaperTier() && complexity.value() < config.simpleComplexity()
                 && startTier != Tier.TERTIARY) {
             startTier = Tier.values()[startTier.ordinal() + 1];
             notes.add("simple work (complexity " + round(complexity.value()) + "): may start at " + startTier);
@@ -173,6 +178,7 @@ public final class RoutingPolicy {
 
         List<RoutingDecision.ScoredCandidate> ranking = score(eligible, tokens, strategy, startTier, complexity);
         RoutingDecision.ScoredCandidate chosen;
+        boolean spread = false;
         RoutingDecision.ScoredCandidate probe = ranking.stream()
                 .filter(c -> c.halfOpen() && c.score().getTierPenalty() <= ranking.get(0).score().getTierPenalty())
                 .findFirst().orElse(null);
@@ -182,6 +188,7 @@ public final class RoutingPolicy {
             chosen = probe;
         } else if (poolPressure >= config.spreadPressureThreshold() && ranking.size() > 1) {
             chosen = weightedDraw(ranking, request.getJobId(), attempt);
+            spread = true;
             notes.add("rate-limit pressure " + round(poolPressure) + " in pool: spread by weighted draw");
         } else {
             chosen = ranking.get(0);
@@ -204,7 +211,7 @@ public final class RoutingPolicy {
                 .build();
         Candidate chosenCandidate = eligible.stream().filter(c -> c.spec() == d).findFirst().orElseThrow();
         return new RoutingDecision.Route(d, score, notBefore, chosen.halfOpen(), chosenCandidate.health().probeEpoch(),
-                ranking);
+                spread, ranking);
     }
 
     private record Candidate(DeploymentSpec spec, DeploymentHealth health, boolean halfOpen) {}

@@ -1,5 +1,6 @@
 package dev.detour.router.policy;
 
+import dev.detour.core.catalog.Pricing;
 import dev.detour.schema.ChatMessage;
 import dev.detour.schema.CompletionRequest;
 import dev.detour.schema.DeploymentSpec;
@@ -29,10 +30,8 @@ public record TokenEstimate(long inputTokens, long outputTokens) {
         return cap == null ? outputTokens : Math.min(outputTokens, cap);
     }
 
-    /** Expected list cost on this deployment, in micro-dollars (rounded up). */
+    /** Expected list cost on this deployment, in micro-dollars, priced as the ledger prices. */
     public long costMicros(DeploymentSpec d) {
-        double micros = (inputTokens * (double) d.getPrices().getInputPerMillionMicros()
-                + outputFor(d) * (double) d.getPrices().getOutputPerMillionMicros()) / 1_000_000.0;
-        return (long) Math.ceil(micros);
+        return Pricing.estimate(inputTokens, outputFor(d), d.getPrices());
     }
 }

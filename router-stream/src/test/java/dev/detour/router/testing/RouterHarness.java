@@ -167,6 +167,17 @@ public final class RouterHarness implements AutoCloseable {
         return serdes.serde(c);
     }
 
+    /** Decision counters (routed, parked, released, failed, spread, ...) summed over tasks. */
+    public java.util.Map<String, Double> decisionCounts() {
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        driver.metrics().forEach((name, metric) -> {
+            if (name.group().equals("stream-detour-router-metrics") && name.name().endsWith("-total")) {
+                out.merge(name.name().replace("-total", ""), ((Number) metric.metricValue()).doubleValue(), Double::sum);
+            }
+        });
+        return out;
+    }
+
     @Override
     public void close() {
         driver.close();

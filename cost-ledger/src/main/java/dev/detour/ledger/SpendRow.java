@@ -1,0 +1,39 @@
+package dev.detour.ledger;
+
+import dev.detour.ledger.spend.SpendTotals;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** One group of a spend report; a dimension not grouped by is null. Money in micro-dollars. */
+public record SpendRow(
+        String day,
+        String provider,
+        String model,
+        long attempts,
+        long inputTokens,
+        long outputTokens,
+        long cachedReadTokens,
+        long cacheWriteTokens,
+        long reasoningTokens,
+        long costMicros,
+        long baselineMicros,
+        long savingsMicros,
+        long cachedAnswers,
+        long workerCostMicros) {
+
+    static final List<String> COLUMNS = List.of("day", "provider", "model", "attempts", "inputTokens", "outputTokens",
+            "cachedReadTokens", "cacheWriteTokens", "reasoningTokens", "costMicros", "baselineMicros", "savingsMicros",
+            "cachedAnswers", "workerCostMicros");
+
+    public static SpendRow of(String day, String provider, String model, SpendTotals t) {
+        return new SpendRow(day, provider, model, t.attempts(), t.inputTokens(), t.outputTokens(), t.cachedReadTokens(),
+                t.cacheWriteTokens(), t.reasoningTokens(), t.costMicros(), t.baselineMicros(), t.savingsMicros(),
+                t.cachedAnswers(), t.workerCostMicros());
+    }
+
+    List<Object> cells() {
+        return Arrays.asList(day, provider, model, attempts, inputTokens, outputTokens, cachedReadTokens, cacheWriteTokens,
+                reasoningTokens, costMicros, baselineMicros, savingsMicros, cachedAnswers, workerCostMicros);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.detour.router.policy;
+
+import static dev.detour.router.testing.Fixtures.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.detour.schema.ChatMessage;
+import dev.detour.schema.CompletionParams;
+import dev.detour.schema.CompletionRequest;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.StringLength;
+import org.junit.jupiter.api.Test;
+
+class ComplexityEstimateTest {
+
+    private static CompletionRequest ask(String text, Integer maxTokens) {
+        return CompletionRequest.newBuilder(request("j", "chat", 0))
+                .setMessages(List.of(ChatMessage.newBuilder().setRole("user").setContent(text).build()))
+                .setParams(CompletionParams.newBuilder().setMaxTokens(maxTokens).build())
+                .build();
+    }
+
+    @Test
+    void aShortGreetingIsSimpleAndAProofRequestWithCodeIsNot() {
+        assertThat(ComplexityEstimate.of(ask("Say hello", 50)).value()).isLessThan(0.1);
+        double hard = ComplexityEstimate.of(ask("Prove step by step that this algorithm is correct:\n```python\n"
+                + "def f(x):\n    return x\n```\n" + "context ".repeat(3_000), 4_000)).value();
+        assertThat(hard).isGreaterThan(0.7);
+    }
+
+    @Property(tries = 200)
+    void alwaysBetweenZeroAndOne(@ForAll @StringLength(max = 3_000) String text,
+                                 @ForAll @IntRange(min = 1, max = 200_000) int maxTokens) {
+        assertThat(ComplexityEstimate.of(ask(text, maxTokens)).value()).isBetween(0.0, 1.0);
+    }
+
+    @Property(tries = 200)
+    void addingCodeOrAskingForMoreNeverMakesItSimpler(@ForAll @StringLength(max = 2_000) String text,
+                                                      @ForAll @IntRange(min = 1, max = 50_000) int maxTokens) {
+        double base = ComplexityEstimate.of(ask(text, maxTokens)).value();
+        assertThat(ComplexityEstimate.of(ask(text + "\n```\ncode\n```", maxTokens)).value()).isGreaterThanOrEqualTo(base);
+        assertThat(ComplexityEstimate.of(ask(text, maxTokens * 2)).value()).isGreaterThanOrEqualTo(base);
+        assertThat(ComplexityEstimate.of(ask(text + text, maxTokens)).value()).isGreaterThanOrEqualTo(base);
+    }
+}

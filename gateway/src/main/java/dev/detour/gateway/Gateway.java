@@ -45,6 +45,14 @@ public final class Gateway implements AutoCloseable {
     private final JobBook jobs;
     private final URI url;
 
+    static {
+        // The JDK server leaves Nagle's algorithm on by default; with small responses on keep-alive
+        // connections that adds delayed-ACK stalls of tens of milliseconds. Set before the first server.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private Gateway(GatewayConfig config) {
         this.client = DetourClient.create(config.pipeline());
         ConfigView view = null;

@@ -54,9 +54,10 @@ public final class JobBook {
     public Registration register(String jobId, Supplier<Job> submit) {
         synchronized (jobs) {
             Job existing = jobs.get(jobId);
-            if (existing != null) {
+            if (existing != null && !existing.result().isCompletedExceptionally()) {
                 return new Existing(existing);
             }
+            // A job whose publication failed never reached Kafka: the same id may be submitted afresh.
             if (open.get() >= maxOpen) {
                 return new Full(open.get());
             }

@@ -26,13 +26,17 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The whole pipeline behind the gateway: router, worker and provider simulator on the real broker.
  * Official SDKs see OpenAI's API; a provider outage shows only in Detour's own headers.
  */
 @WithKafka
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndPipelineTest {
     private static TestBed bed;
     private static RealPipeline pipeline;
@@ -62,6 +66,7 @@ class EndToEndPipelineTest {
     }
 
     @Test
+    @Order(1)
     void completionsStreamingAndAnOutageTheCallerNeverSees() {
         HttpResponseFor<ChatCompletion> first = openai(TestBed.ACME_KEY).chat().completions().withRawResponse()
                 .create(ask("Say hello"));
@@ -94,6 +99,7 @@ class EndToEndPipelineTest {
     }
 
     @Test
+    @Order(2)
     void langChain4jThroughTheWholePipeline() {
         OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(gateway.url() + "/v1").apiKey(TestBed.ACME_KEY)
                 .modelName("chat").maxRetries(0).timeout(Duration.ofSeconds(60)).build();
@@ -101,6 +107,7 @@ class EndToEndPipelineTest {
     }
 
     @Test
+    @Order(3)
     void refusalsComeBackAsSdkExceptions() throws Exception {
         assertThatThrownBy(() -> openai("sk-wrong").chat().completions().create(ask("hi")))
                 .isInstanceOf(UnauthorizedException.class);
@@ -117,5 +124,23 @@ class EndToEndPipelineTest {
         OpenAiChatModel broke = OpenAiChatModel.builder().baseUrl(gateway.url() + "/v1").apiKey(TestBed.BROKE_KEY)
                 .modelName("chat").maxRetries(0).build();
         assertThatThrownBy(() -> broke.chat("hi")).isInstanceOf(RateLimitException.class);
+    }
+
+    /** Last: it leaves both providers' circuits open. */
+    @Test
+    @Order(4)
+    void everyProviderDownPastTheDeadlineIs503WithRetryAfter() {
+        pipeline.simulator.script("alpha", ProviderScript.healthy().withDown(true));
+        pipeline.simulator.script("beta", ProviderScript.healthy().withDown(true));
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gateway.url() + "/v1").apiKey(TestBed.ACME_KEY)
+                .maxRetries(0).timeout(Duration.ofSeconds(60))
+                .putHeader("x-detour-timeout-ms", "3000").build();
+        assertThatThrownBy(() -> client.chat().completions().create(ask("Nobody is up")))
+                .isInstanceOfSatisfying(com.openai.errors.OpenAIServiceException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(503);
+                    assertThat(e.headers().values("retry-after")).hasSize(1);
+                    assertThat(e.headers().values("x-detour-job-id")).hasSize(1);
+                    assertThat(e.code()).contains("providers_unavailable");
+                });
     }
 }

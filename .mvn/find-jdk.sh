@@ -45,5 +45,6 @@ PATH="$JAVA_HOME/bin:$PATH"; export PATH
 DETOUR_JAVA_MAJOR=$(detour_java_major "$JAVA_HOME"); export DETOUR_JAVA_MAJOR
 # JDK 24+ warns on every start that Maven's and Kafka's libraries use sun.misc.Unsafe; allow it quietly.
 DETOUR_UNSAFE_FLAG=""
-[ "$DETOUR_JAVA_MAJOR" -ge 24 ] && DETOUR_UNSAFE_FLAG="--sun-misc-unsafe-memory-access=allow"
+# RocksDB (Kafka Streams state) loads a native library: allow that quietly too.
+[ "$DETOUR_JAVA_MAJOR" -ge 24 ] && DETOUR_UNSAFE_FLAG="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
 MAVEN_OPTS="${MAVEN_OPTS:-} $DETOUR_UNSAFE_FLAG"; export MAVEN_OPTS

@@ -7,6 +7,9 @@ import picocli.CommandLine.Command;
 @Command(name = "detour", mixinStandardHelpOptions = true, version = "detour 0.1.0",
         description = "Kafka-native failover and cost routing for LLM calls.",
         subcommands = {DemoCommand.class, SubmitCommand.class, ResultsCommand.class, ReplayCommand.class,
+                ProvidersCommand.class, dev.detour.ledger.audit.AuditCommand.class,
+                ComponentCommands.CatalogCmd.class, ComponentCommands.KafkaCmd.class, ComponentCommands.RouterCmd.class, ComponentCommands.WorkerCmd.class,
+                ComponentCommands.LedgerCmd.class, ComponentCommands.RegistryCmd.class, ComponentCommands.SimulatorCmd.class,
                 CommandLine.HelpCommand.class})
 public final class Detour implements Runnable {
 

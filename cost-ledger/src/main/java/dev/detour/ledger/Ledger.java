@@ -113,6 +113,8 @@ public final class Ledger implements AutoCloseable {
     @Override
     public void close() {
         http.close();
-        streams.close(Duration.ofSeconds(30));
+        // Leave the group on a deliberate stop, so the remaining instances take the partitions over at once
+        // instead of after a session timeout.
+        streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
     }
 }

@@ -27,7 +27,7 @@ public final class LedgerClient {
     }
 
     public SpendReport spend(SpendQuery q) {
-        return get("/spend?tenant=" + enc(q.tenant()) + "&from=" + q.from() + "&to=" + q.to()
+        return get("/spend?" + (q.isAllTenants() ? "" : "tenant=" + enc(q.tenant()) + "&") + "from=" + q.from() + "&to=" + q.to()
                 + "&groupBy=" + enc(q.groupByText()), SpendReport.class).orElseThrow();
     }
 

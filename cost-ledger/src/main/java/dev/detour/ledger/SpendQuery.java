@@ -8,13 +8,13 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * A spend question: one tenant, an inclusive range of UTC days, and the dimensions to group by (none gives one
- * total row).
+ * A spend question: one tenant (or all tenants when {@code tenant} is null), an inclusive range of UTC days, and
+ * the dimensions to group by (none gives one total row).
  */
 public record SpendQuery(String tenant, LocalDate from, LocalDate to, Set<Dimension> groupBy) {
 
     public enum Dimension {
-        PROVIDER, MODEL, DAY;
+        TENANT, DAY, PROVIDER, MODEL;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);
@@ -22,8 +22,8 @@ public record SpendQuery(String tenant, LocalDate from, LocalDate to, Set<Dimens
     }
 
     public SpendQuery {
-        if (tenant == null || tenant.isBlank()) {
-            throw new IllegalArgumentException("tenant is required");
+        if (tenant != null && tenant.isBlank()) {
+            tenant = null;
         }
         if (from == null || to == null) {
             throw new IllegalArgumentException("from and to are required (YYYY-MM-DD)");
@@ -32,6 +32,15 @@ public record SpendQuery(String tenant, LocalDate from, LocalDate to, Set<Dimens
             throw new IllegalArgumentException("to " + to + " is before from " + from);
         }
         groupBy = groupBy.isEmpty() ? EnumSet.noneOf(Dimension.class) : EnumSet.copyOf(groupBy);
+    }
+
+    /** The question about every tenant. */
+    public static SpendQuery allTenants(LocalDate from, LocalDate to, Set<Dimension> groupBy) {
+        return new SpendQuery(null, from, to, groupBy);
+    }
+
+    public boolean isAllTenants() {
+        return tenant == null;
     }
 
     /** Parses "provider,model,day" (any order, any case; empty means no grouping). */
@@ -46,7 +55,7 @@ public record SpendQuery(String tenant, LocalDate from, LocalDate to, Set<Dimens
             try {
                 dims.add(Dimension.valueOf(p.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown group-by dimension '" + p + "' (provider, model, day)");
+                throw new IllegalArgumentException("unknown group-by dimension '" + p + "' (tenant, provider, model, day)");
             }
         }
         return dims;

@@ -7,6 +7,7 @@ import java.util.List;
 
 /** One group of a spend report; a dimension not grouped by is null. Money in micro-dollars. */
 public record SpendRow(
+        String tenant,
         String day,
         String provider,
         String model,
@@ -20,20 +21,27 @@ public record SpendRow(
         long baselineMicros,
         long savingsMicros,
         long cachedAnswers,
-        long workerCostMicros) {
+        long workerCostMicros,
+        long workerDisagreements) {
 
-    static final List<String> COLUMNS = List.of("day", "provider", "model", "attempts", "inputTokens", "outputTokens",
+    static final List<String> COLUMNS = List.of("tenant", "day", "provider", "model", "attempts", "inputTokens", "outputTokens",
             "cachedReadTokens", "cacheWriteTokens", "reasoningTokens", "costMicros", "baselineMicros", "savingsMicros",
-            "cachedAnswers", "workerCostMicros");
+            "cachedAnswers", "workerCostMicros", "workerDisagreements");
 
-    public static SpendRow of(String day, String provider, String model, SpendTotals t) {
-        return new SpendRow(day, provider, model, t.attempts(), t.inputTokens(), t.outputTokens(), t.cachedReadTokens(),
+    public static SpendRow of(String tenant, String day, String provider, String model, SpendTotals t) {
+        return new SpendRow(tenant, day, provider, model, t.attempts(), t.inputTokens(), t.outputTokens(), t.cachedReadTokens(),
                 t.cacheWriteTokens(), t.reasoningTokens(), t.costMicros(), t.baselineMicros(), t.savingsMicros(),
-                t.cachedAnswers(), t.workerCostMicros());
+                t.cachedAnswers(), t.workerCostMicros(), t.workerDisagreements());
+    }
+
+    /** The totals of this row (savings is derived, so it is not carried). */
+    public SpendTotals totals() {
+        return new SpendTotals(attempts, inputTokens, outputTokens, cachedReadTokens, cacheWriteTokens, reasoningTokens,
+                costMicros, baselineMicros, workerCostMicros, cachedAnswers, workerDisagreements);
     }
 
     List<Object> cells() {
-        return Arrays.asList(day, provider, model, attempts, inputTokens, outputTokens, cachedReadTokens, cacheWriteTokens,
-                reasoningTokens, costMicros, baselineMicros, savingsMicros, cachedAnswers, workerCostMicros);
+        return Arrays.asList(tenant, day, provider, model, attempts, inputTokens, outputTokens, cachedReadTokens, cacheWriteTokens,
+                reasoningTokens, costMicros, baselineMicros, savingsMicros, cachedAnswers, workerCostMicros, workerDisagreements);
     }
 }

@@ -289,4 +289,64 @@ class DocumentedBodiesTest {
             assertThat(emptyJson.errorClass()).as(family.name()).isEqualTo(ErrorClass.MALFORMED_RESPONSE);
         }
     }
+
+    /**
+     * Type confusion anywhere in a documented success body (each node replaced by null, a number, a
+     * string, an array or an object) is handled by the decoders themselves: a completion or a classified
+     * failure, never an exception caught by the last-resort net.
+     */
+    @Test
+    void everyNodeOfEverySuccessBodyMayBeWrongWithoutACrash() throws Exception {
+        Map<String, ApiFamily> bodies = new LinkedHashMap<>();
+        bodies.put("openai/chat-completion.json", ApiFamily.OPENAI);
+        bodies.put("openai/chat-completion-tool-calls.json", ApiFamily.OPENAI);
+        bodies.put("deepseek/chat-completion.json", ApiFamily.OPENAI_COMPATIBLE);
+        bodies.put("anthropic/message.json", ApiFamily.ANTHROPIC);
+        bodies.put("gemini/generate-content.json", ApiFamily.GEMINI);
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode[] replacements = {mapper.nullNode(), mapper.getNodeFactory().numberNode(42),
+                mapper.getNodeFactory().textNode("x"), mapper.createArrayNode(), mapper.createObjectNode()};
+        int calls = 0;
+        for (Map.Entry<String, ApiFamily> e : bodies.entrySet()) {
+            com.fasterxml.jackson.databind.JsonNode original = mapper.readTree(fixture(e.getKey()));
+            java.util.List<com.fasterxml.jackson.core.JsonPointer> pointers = new java.util.ArrayList<>();
+            collect(original, com.fasterxml.jackson.core.JsonPointer.empty(), pointers);
+            for (com.fasterxml.jackson.core.JsonPointer ptr : pointers) {
+                for (com.fasterxml.jackson.databind.JsonNode replacement : replacements) {
+                    com.fasterxml.jackson.databind.JsonNode mutated = original.deepCopy();
+                    com.fasterxml.jackson.databind.JsonNode parent = mutated.at(ptr.head());
+                    String last = ptr.last().getMatchingProperty();
+                    if (parent instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                        o.set(last, replacement);
+                    } else if (parent instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+                        a.set(ptr.last().getMatchingIndex(), replacement);
+                    }
+                    ProviderReply r = answer(e.getValue(), "m", 200, mapper.writeValueAsBytes(mutated));
+                    // The catch-all in HttpProviderAdapter would hide a decoder bug as "could not read": it must not be needed.
+                    if (r instanceof Failure f) {
+                        assertThat(f.message()).as(e.getKey() + " " + ptr + " := " + replacement).doesNotContain("could not read");
+                    }
+                    calls++;
+                }
+            }
+        }
+        assertThat(calls).isGreaterThan(300);
+    }
+
+    private static void collect(com.fasterxml.jackson.databind.JsonNode node, com.fasterxml.jackson.core.JsonPointer at,
+                                java.util.List<com.fasterxml.jackson.core.JsonPointer> out) {
+        if (node.isObject()) {
+            node.properties().forEach(f -> {
+                com.fasterxml.jackson.core.JsonPointer child = at.appendProperty(f.getKey());
+                out.add(child);
+                collect(f.getValue(), child, out);
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                com.fasterxml.jackson.core.JsonPointer child = at.appendIndex(i);
+                out.add(child);
+                collect(node.get(i), child, out);
+            }
+        }
+    }
 }

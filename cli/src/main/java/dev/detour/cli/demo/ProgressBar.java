@@ -13,7 +13,14 @@ final class ProgressBar {
         this.interactive = interactive;
     }
 
+    private long lastLineSec = -1;
+
     void draw(DemoStats stats, int total, long elapsedSec, String phase) {
+        // Without a terminal (CI logs, pipes) a line every five seconds is enough.
+        if (!interactive && elapsedSec / 5 == lastLineSec / 5 && !phase.equals("done")) {
+            return;
+        }
+        lastLineSec = elapsedSec;
         int done = stats.finishedCount();
         int filled = total == 0 ? 0 : (int) Math.min(WIDTH, (long) WIDTH * done / total);
         String bar = "#".repeat(filled) + "-".repeat(WIDTH - filled);

@@ -68,14 +68,14 @@ public final class AuditCommand implements Runnable {
         }
     }
 
-    @Command(name = "spend", description = "Spend of a tenant over UTC days, grouped.", mixinStandardHelpOptions = true)
+    @Command(name = "spend", description = "Spend of a tenant (or all tenants) over UTC days, grouped.", mixinStandardHelpOptions = true)
     static final class Spend implements Runnable {
         @ParentCommand AuditCommand audit;
         @Spec CommandLine.Model.CommandSpec spec;
-        @Option(names = "--tenant", required = true) String tenant;
+        @Option(names = "--tenant", description = "Omit for all tenants together.") String tenant;
         @Option(names = "--from", required = true, description = "First UTC day, YYYY-MM-DD.") String from;
         @Option(names = "--to", required = true, description = "Last UTC day (inclusive), YYYY-MM-DD.") String to;
-        @Option(names = "--group-by", defaultValue = "", description = "Any of provider,model,day.") String groupBy;
+        @Option(names = "--group-by", defaultValue = "", description = "Any of tenant,provider,model,day.") String groupBy;
 
         @Override
         public void run() {

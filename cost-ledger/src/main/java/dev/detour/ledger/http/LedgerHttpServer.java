@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.detour.ledger.Problem;
 import dev.detour.ledger.ProblemList;
 import dev.detour.ledger.SpendQuery;
+import dev.detour.ledger.SpendReport;
 import dev.detour.ledger.internal.JsonSerde;
 import dev.detour.ledger.topology.LedgerStores;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -36,9 +37,9 @@ import java.util.concurrent.Executors;
 /**
  * The ledger's JSON API over its state stores. A question about one tenant or job is answered by the instance
  * that holds that key: any instance forwards it there (once; a forwarded call is answered locally). Problems
- * are spread over all instances, so that question is asked of each and the answers merged.
+ * and all-tenant spend are spread over all instances, so those questions are asked of each and merged.
  * <pre>
- * GET /spend?tenant=T&amp;from=YYYY-MM-DD&amp;to=YYYY-MM-DD&amp;groupBy=provider,model,day
+ * GET /spend?tenant=T&amp;from=YYYY-MM-DD&amp;to=YYYY-MM-DD&amp;groupBy=provider,model,day   (no tenant: all tenants)
  * GET /savings?tenant=T&amp;from=..&amp;to=..
  * GET /jobs/{jobId}
  * GET /budgets/{tenant}
@@ -111,7 +112,11 @@ public final class LedgerHttpServer implements AutoCloseable {
         } else if (path.equals("/spend")) {
             SpendQuery q = new SpendQuery(params.get("tenant"), date(params, "from"), date(params, "to"),
                     SpendQuery.parseGroupBy(params.get("groupBy")));
-            keyed(ex, LedgerStores.SPEND, q.tenant(), forwarded, () -> Optional.of(queries.spend(q)));
+            if (q.isAllTenants()) {
+                send(ex, 200, forwarded ? queries.spend(q) : spendEverywhere(q, ex.getRequestURI()));
+            } else {
+                keyed(ex, LedgerStores.SPEND, q.tenant(), forwarded, () -> Optional.of(queries.spend(q)));
+            }
         } else if (path.equals("/savings")) {
             String tenant = required(params, "tenant");
             String from = date(params, "from").toString();
@@ -178,15 +183,29 @@ public final class LedgerHttpServer implements AutoCloseable {
         }
     }
 
+    private SpendReport spendEverywhere(SpendQuery q, URI original) throws IOException {
+        List<SpendReport> parts = new ArrayList<>();
+        parts.add(queries.spend(q));
+        for (HostInfo host : locator.allHosts()) {
+            if (host.equals(self)) continue;
+            parts.add(JSON.readValue(askAll(host, original), SpendReport.class));
+        }
+        return dev.detour.ledger.spend.SpendRollup.merge(q, parts);
+    }
+
+    private byte[] askAll(HostInfo host, URI original) throws IOException {
+        HttpResponse<byte[]> r = get(host, original);
+        if (r.statusCode() != 200) {
+            throw new InvalidStateStoreException("instance " + host + " answered " + r.statusCode());
+        }
+        return r.body();
+    }
+
     private ProblemList problemsEverywhere() throws IOException {
         List<Problem> all = new ArrayList<>(queries.problems().problems());
         for (HostInfo host : locator.allHosts()) {
             if (host.equals(self)) continue;
-            HttpResponse<byte[]> r = get(host, URI.create("/problems"));
-            if (r.statusCode() != 200) {
-                throw new InvalidStateStoreException("instance " + host + " answered " + r.statusCode());
-            }
-            all.addAll(JSON.readValue(r.body(), ProblemList.class).problems());
+            all.addAll(JSON.readValue(askAll(host, URI.create("/problems")), ProblemList.class).problems());
         }
         all.sort(Comparator.comparingLong(Problem::seenAtMs).thenComparing(Problem::id));
         return new ProblemList(all);

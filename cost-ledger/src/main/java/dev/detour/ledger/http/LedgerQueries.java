@@ -34,10 +34,12 @@ public final class LedgerQueries {
         this.stores = stores;
     }
 
+    /** A tenant's spend, or for all tenants the part this instance holds. */
     public SpendReport spend(SpendQuery q) {
         ReadOnlyKeyValueStore<String, SpendTotals> spend = stores.store(LedgerStores.SPEND);
         List<Map.Entry<SpendKey, SpendTotals>> buckets = new ArrayList<>();
-        try (KeyValueIterator<String, SpendTotals> it = spend.prefixScan(SpendKey.tenantPrefix(q.tenant()), KEYS)) {
+        try (KeyValueIterator<String, SpendTotals> it = q.isAllTenants() ? spend.all()
+                : spend.prefixScan(SpendKey.tenantPrefix(q.tenant()), KEYS)) {
             while (it.hasNext()) {
                 KeyValue<String, SpendTotals> kv = it.next();
                 buckets.add(new AbstractMap.SimpleImmutableEntry<>(SpendKey.decode(kv.key), kv.value));

@@ -91,11 +91,13 @@ public final class LedgerTopology {
                 topics.config(), Consumed.with(strings, Serdes.ByteArray()).withName("config-source"),
                 () -> new ConfigLoader(configDecoder));
 
+        // Spend buckets, tenant days and budgets are hot keys: the record cache folds their many updates per
+        // commit into one store write and one changelog record (flushed with each exactly-once commit).
         builder.addStateStore(Stores.keyValueStoreBuilder(store(s, LedgerStores.DEDUP), strings, Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(store(s, LedgerStores.JOBS), strings, new JsonSerde<>(JobReport.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(store(s, LedgerStores.SPEND), strings, new JsonSerde<>(SpendTotals.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(store(s, LedgerStores.TENANT_DAY), strings, new JsonSerde<>(SpendTotals.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(store(s, LedgerStores.BUDGETS), strings, new JsonSerde<>(BudgetStatus.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(s, LedgerStores.JOBS), strings, new JsonSerde<>(JobReport.class)).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(s, LedgerStores.SPEND), strings, new JsonSerde<>(SpendTotals.class)).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(s, LedgerStores.TENANT_DAY), strings, new JsonSerde<>(SpendTotals.class)).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(s, LedgerStores.BUDGETS), strings, new JsonSerde<>(BudgetStatus.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(store(s, LedgerStores.PROBLEMS), strings, new JsonSerde<>(Problem.class)));
         JsonSerde<RefusedUsage> refusedSerde = new JsonSerde<>(RefusedUsage.class);
 

@@ -80,16 +80,10 @@ final class SpendAccounting implements Processor<String, PricedAttempt, String, 
 
     private void decideBudget(String tenant, long nowMs) {
         LocalDate today = LocalDate.ofInstant(Instant.ofEpochMilli(nowMs), ZoneOffset.UTC);
-        long spentToday = costOf(tenantDays.get(SpendKey.tenantDay(tenant, today.toString())));
-        long spentMonth = 0;
-        String monthPrefix = SpendKey.tenantDay(tenant, today.toString().substring(0, 7));
-        try (KeyValueIterator<String, SpendTotals> days = tenantDays.prefixScan(monthPrefix, KEYS)) {
-            while (days.hasNext()) {
-                KeyValue<String, SpendTotals> d = days.next();
-                spentMonth = Math.addExact(spentMonth, d.value.costMicros());
-            }
-        }
         BudgetLimits limits = config.budget(tenant);
+        long spentToday = costOf(tenantDays.get(SpendKey.tenantDay(tenant, today.toString())));
+        // The month is summed only when there is a monthly limit to compare it with.
+        long spentMonth = limits.monthlyMicros() == null ? 0 : spentThisMonth(tenant, today);
         BudgetStatus now = BudgetRule.evaluate(tenant, limits, today, spentToday, spentMonth, nowMs);
         BudgetStatus before = budgets.get(tenant);
         budgets.put(tenant, now);
@@ -97,6 +91,18 @@ final class SpendAccounting implements Processor<String, PricedAttempt, String, 
         if (!now.sameDecision(before) && !neverLimited) {
             context.forward(new Record<>(tenant, now.toAvro(), nowMs));
         }
+    }
+
+    private long spentThisMonth(String tenant, LocalDate today) {
+        long spent = 0;
+        String monthPrefix = SpendKey.tenantDay(tenant, today.toString().substring(0, 7));
+        try (KeyValueIterator<String, SpendTotals> days = tenantDays.prefixScan(monthPrefix, KEYS)) {
+            while (days.hasNext()) {
+                KeyValue<String, SpendTotals> d = days.next();
+                spent = Math.addExact(spent, d.value.costMicros());
+            }
+        }
+        return spent;
     }
 
     private static long costOf(SpendTotals t) {

@@ -131,7 +131,7 @@ class LedgerHttpApiTest {
         String csv = run(0, "spend", "--tenant", "acme", "--from", "2026-11-01", "--to", "2026-11-30",
                 "--group-by", "provider", "--format", "csv");
         assertThat(csv.split("\r\n")).hasSize(4);
-        assertThat(csv).startsWith("tenant,day,provider,model,attempts");
+        assertThat(csv).startsWith("tenant,provider,attempts,");
         SpendReport json = JsonSerde.MAPPER.readValue(run(0, "spend", "--tenant", "acme", "--from", "2026-11-01",
                 "--to", "2026-11-30", "--format", "json"), SpendReport.class);
         assertThat(json.total().attempts()).isEqualTo(60);

@@ -88,6 +88,15 @@ class LedgerTopologyTest {
                 assertThat(fine.rows().stream().mapToLong(SpendRow::attempts).sum()).isEqualTo(expectedCount);
             }
             assertThat(ledger.deadLetters.isEmpty()).isTrue();
+
+            // All tenants together, and grouped by tenant, add up to the same.
+            SpendRow all = ledger.queries.spend(SpendQuery.allTenants(FROM, TO, Set.of())).total();
+            assertThat(all.attempts()).isEqualTo(attempts.size());
+            assertThat(all.tenant()).isNull();
+            SpendReport byTenant = ledger.queries.spend(SpendQuery.allTenants(FROM, TO, Set.of(SpendQuery.Dimension.TENANT)));
+            assertThat(byTenant.rows()).extracting(SpendRow::tenant).containsExactly("acme", "beta");
+            assertThat(byTenant.rows().get(0).costMicros()).isEqualTo(ledger.queries.spend(query("acme")).total().costMicros());
+            assertThat(byTenant.total().costMicros()).isEqualTo(all.costMicros());
         }
     }
 

@@ -90,10 +90,15 @@ public final class ProviderSimulator implements AutoCloseable {
 
     /** Base URL to configure for a provider of this API family (what the catalog's baseUrl would be). */
     public String baseUrlFor(String provider, ApiFamily family) {
-        String root = "http://" + hostForUrl() + ":" + port() + "/" + provider;
+        return baseUrl("http://" + hostForUrl() + ":" + port(), provider, family);
+    }
+
+    /** Base URL of a provider on a simulator whose root URL is {@code root} (e.g. http://127.0.0.1:8089). */
+    public static String baseUrl(String root, String provider, ApiFamily family) {
+        String base = (root.endsWith("/") ? root.substring(0, root.length() - 1) : root) + "/" + provider;
         return switch (family) {
-            case OPENAI, OPENAI_COMPATIBLE -> root + "/v1";
-            case ANTHROPIC, GEMINI, AZURE_OPENAI -> root;
+            case OPENAI, OPENAI_COMPATIBLE -> base + "/v1";
+            case ANTHROPIC, GEMINI, AZURE_OPENAI -> base;
         };
     }
 

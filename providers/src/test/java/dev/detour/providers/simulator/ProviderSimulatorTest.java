@@ -177,4 +177,35 @@ class ProviderSimulatorTest {
             assertThat(replies).allSatisfy(r -> assertThat(((Failure) r).errorClass()).isEqualTo(ErrorClass.CONNECTION));
         }
     }
+
+    @Test
+    void badRequestsGetEachApisOwnErrorShape() throws Exception {
+        try (ProviderSimulator sim = ProviderSimulator.start(SimulatorConfig.defaults());
+             HttpClient http = ProviderAdapters.defaultHttpClient()) {
+            String base = "http://127.0.0.1:" + sim.port();
+            HttpResponse<String> openai = http.send(HttpRequest.newBuilder(URI.create(base + "/openai/v1/chat/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{not json")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(openai.statusCode()).isEqualTo(400);
+            assertThat(openai.body()).contains("\"type\":\"invalid_request_error\"").contains("\"error\":{");
+            HttpResponse<String> anthropic = http.send(HttpRequest.newBuilder(URI.create(base + "/anthropic/v1/messages"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-haiku-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(anthropic.statusCode()).isEqualTo(400);
+            assertThat(anthropic.body()).contains("\"type\":\"error\"").contains("max_tokens: Field required");
+            HttpResponse<String> gemini = http.send(HttpRequest.newBuilder(URI.create(base + "/gemini/v1beta/models/gemini-2.5-flash:generateContent"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(gemini.statusCode()).isEqualTo(400);
+            assertThat(gemini.body()).contains("\"status\":\"INVALID_ARGUMENT\"");
+            HttpResponse<String> nowhere = http.send(HttpRequest.newBuilder(URI.create(base + "/openai/v2/unknown"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(nowhere.statusCode()).isEqualTo(404);
+            // Gemini also accepts the key as a query parameter, as the real API does.
+            sim.script("gemini", ProviderScript.healthy().withExpectedKey("AIzaQueryKey"));
+            HttpResponse<String> viaQuery = http.send(HttpRequest.newBuilder(URI.create(base + "/gemini/v1beta/models/m:generateContent?key=AIzaQueryKey"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(viaQuery.statusCode()).isEqualTo(200);
+            assertThat(viaQuery.body()).contains("\"finishReason\":\"STOP\"");
+        }
+    }
 }

@@ -1,0 +1,222 @@
+package dev.detour.cli;
+
+import dev.detour.cli.component.Components;
+import dev.detour.cli.component.ConfigTopicReader;
+import dev.detour.cli.config.DetourConfig;
+import dev.detour.core.TopicProvisioner;
+import dev.detour.core.catalog.CatalogLoader;
+import dev.detour.core.catalog.CatalogOptions;
+import dev.detour.core.config.ConfigPublisher;
+import dev.detour.ledger.Ledger;
+import dev.detour.ledger.LedgerConfig;
+import dev.detour.providers.ProviderAdapters;
+import dev.detour.providers.simulator.ProviderSimulator;
+import dev.detour.registry.RegistryConfig;
+import dev.detour.registry.SchemaRegistryServer;
+import dev.detour.router.Router;
+import dev.detour.router.RouterConfig;
+import dev.detour.schema.Catalog;
+import dev.detour.worker.AdapterRegistry;
+import dev.detour.worker.DeploymentCatalog;
+import dev.detour.worker.Worker;
+import dev.detour.worker.WorkerConfig;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code detour router|worker|ledger|registry|simulator|catalog}: each component alone against a real cluster. */
+final class ComponentCommands {
+    private ComponentCommands() {}
+
+    /** Creates the fixed topics if missing (idempotent), so any component can be the first one started. */
+    static void provision(DetourConfig c) {
+        Properties admin = new Properties();
+        admin.putAll(c.kafkaClientProperties());
+        admin.put("bootstrap.servers", c.bootstrapServers());
+        try (Admin a = Admin.create(admin)) {
+            new TopicProvisioner(a).ensure(c.topics().fixed());
+        }
+    }
+
+    @Command(name = "router", description = "Run the router (Kafka Streams) against a cluster.")
+    static final class RouterCmd implements Callable<Integer> {
+        @Mixin ConnectionOptions connection;
+
+        @Override
+        public Integer call() throws Exception {
+            DetourConfig c = connection.config();
+            ConnectionOptions.checkReachable(c);
+            RouterConfig rc = RouterConfig.defaults(c.bootstrapServers(), c.registryUrl())
+                    .withTopics(c.topics())
+                    .withApplicationId(c.get("router.application.id", "detour-router"))
+                    .withGuarantee("exactly_once_v2".equalsIgnoreCase(c.get("router.processing.guarantee", "at_least_once"))
+                            ? RouterConfig.ProcessingGuarantee.EXACTLY_ONCE_V2 : RouterConfig.ProcessingGuarantee.AT_LEAST_ONCE)
+                    .withStreamsOverrides(c.kafkaClientProperties());
+            if (c.get("router.instance.id").isPresent()) rc = rc.withInstanceId(c.require("router.instance.id"));
+            if (c.get("router.state.dir").isPresent()) rc = rc.withStateDir(Path.of(c.require("router.state.dir")));
+            return Components.runUntilStopped("router", Router.start(rc));
+        }
+    }
+
+    @Command(name = "worker", description = "Run a worker: call providers for the provider topics.")
+    static final class WorkerCmd implements Callable<Integer> {
+        @Mixin ConnectionOptions connection;
+
+        @Override
+        public Integer call() throws Exception {
+            DetourConfig c = connection.config();
+            ConnectionOptions.checkReachable(c);
+            provision(c);
+            ConfigTopicReader configTopic = new ConfigTopicReader(c);
+            if (configTopic.catalog() == null) {
+                configTopic.close();
+                throw new UserError("no catalog on " + c.topics().config() + "; publish one first: detour catalog publish [FILE]");
+            }
+            DeploymentCatalog catalog = DeploymentCatalog.following(configTopic::catalog);
+            WorkerConfig.Builder wc = WorkerConfig.builder(c.bootstrapServers(), c.registryUrl())
+                    .topicPrefix(c.topics().prefix())
+                    .groupId(c.get("worker.group.id", "detour-worker"))
+                    .maxInFlightTotal(c.getInt("worker.max.in.flight", 10_000))
+                    .maxInFlightPerProvider(c.getInt("worker.max.in.flight.per.provider", 5_000))
+                    .metricsPort(c.getInt("worker.metrics.port", 9404))
+                    .jmx(c.getBoolean("worker.jmx", true))
+                    .kafkaProperties(c.kafkaClientProperties());
+            c.get("worker.providers").ifPresent(p -> wc.providers(Arrays.stream(p.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()));
+            c.get("worker.instance.id").ifPresent(wc::instanceId);
+            Worker worker = Worker.start(wc.build(), AdapterRegistry.forCatalog(catalog, ProviderAdapters.defaultHttpClient()), catalog);
+            return Components.runUntilStopped("worker", () -> {
+                worker.close();
+                configTopic.close();
+            });
+        }
+    }
+
+    @Command(name = "ledger", description = "Run the cost ledger (exactly-once) and its HTTP query API.")
+    static final class LedgerCmd implements Callable<Integer> {
+        @Mixin ConnectionOptions connection;
+
+        @Override
+        public Integer call() throws Exception {
+            DetourConfig c = connection.config();
+            ConnectionOptions.checkReachable(c);
+            LedgerConfig lc = LedgerConfig.forRegistry(c.bootstrapServers(), c.registryUrl(),
+                            Path.of(c.get("ledger.state.dir", System.getProperty("java.io.tmpdir") + "/detour-ledger")))
+                    .withTopics(c.topics())
+                    .withApplicationId(c.get("ledger.application.id", LedgerConfig.DEFAULT_APPLICATION_ID))
+                    .withHttp(c.get("ledger.http.host", "0.0.0.0"), c.getInt("ledger.http.port", LedgerConfig.DEFAULT_HTTP_PORT),
+                            c.get("ledger.advertised.host", "127.0.0.1"))
+                    .withClientProperties(c.kafkaClientProperties());
+            provision(c);
+            Ledger ledger = Ledger.start(lc);
+            System.err.println("ledger: HTTP API at " + ledger.httpUrl());
+            return Components.runUntilStopped("ledger", ledger);
+        }
+    }
+
+    @Command(name = "registry", description = "Run the schema registry (Confluent REST API subset) backed by a compacted topic.")
+    static final class RegistryCmd implements Callable<Integer> {
+        @Mixin ConnectionOptions connection;
+
+        @Override
+        public Integer call() throws Exception {
+            DetourConfig c = connection.config();
+            ConnectionOptions.checkReachable(c);
+            RegistryConfig rc = RegistryConfig.of(c.bootstrapServers())
+                    .withTopic(c.get("registry.topic", c.topics().schemas()))
+                    .withListener(c.get("registry.host", "0.0.0.0"), c.getInt("registry.port", RegistryConfig.DEFAULT_PORT))
+                    .withKafkaClientProps(c.kafkaClientProperties());
+            SchemaRegistryServer server = SchemaRegistryServer.start(rc);
+            System.err.println("registry: " + server.url());
+            return Components.runUntilStopped("registry", server);
+        }
+    }
+
+    @Command(name = "simulator", description = "Run the provider simulator (OpenAI, Anthropic, Gemini wire protocols).",
+            mixinStandardHelpOptions = true)
+    static final class SimulatorCmd implements Callable<Integer> {
+        @Parameters(arity = "0..*", description = "Simulator options: [--host H] [--port N] [--seed S] [--script provider=file.json]...")
+        List<String> args = List.of();
+
+        @Override
+        public Integer call() throws Exception {
+            ProviderSimulator.main(args.toArray(String[]::new));
+            return 0;
+        }
+    }
+
+    @Command(name = "kafka", description = "Run a single-node Kafka broker (KRaft, Apache Kafka's own server) for local use.")
+    static final class KafkaCmd implements Callable<Integer> {
+        @picocli.CommandLine.Option(names = "--port", description = "Client port (default: ${DEFAULT-VALUE}).", defaultValue = "9092")
+        int port;
+
+        @picocli.CommandLine.Option(names = "--data-dir", description = "Data directory kept across restarts (default: a temporary one).")
+        Path dataDir;
+
+        @Override
+        public Integer call() throws Exception {
+            dev.detour.kafka.EmbeddedKafka.Builder b = dev.detour.kafka.EmbeddedKafka.builder().brokerPort(port);
+            if (dataDir != null) {
+                b.dataDir(dataDir);
+            }
+            dev.detour.kafka.EmbeddedKafka kafka = b.build().start();
+            System.err.println("kafka: " + kafka.bootstrapServers());
+            return Components.runUntilStopped("kafka", kafka);
+        }
+    }
+
+    @Command(name = "catalog", description = "Validate a catalog and publish it to the config topic (every component picks it up live).")
+    static final class CatalogCmd implements Callable<Integer> {
+        @Mixin ConnectionOptions connection;
+
+        @Parameters(index = "0", arity = "0..1", description = "Catalog YAML (default: the bundled default catalog).")
+        Path file;
+
+        @picocli.CommandLine.Option(names = "--dry-run", description = "Validate only.")
+        boolean dryRun;
+
+        @picocli.CommandLine.Option(names = "--simulator", description = "Point every provider at the provider simulator at this root URL (e.g. http://127.0.0.1:8089).")
+        String simulator;
+
+        @Override
+        public Integer call() {
+            Catalog catalog;
+            try {
+                catalog = file == null ? CatalogLoader.loadDefault() : CatalogLoader.load(file, CatalogOptions.DEFAULT);
+                if (simulator != null) {
+                    java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+                    catalog.getProviders().forEach(p -> overrides.put(p.getName(),
+                            ProviderSimulator.baseUrl(simulator, p.getName(), p.getApiFamily())));
+                    CatalogOptions options = new CatalogOptions(overrides, true);
+                    catalog = file == null ? CatalogLoader.loadResource(CatalogLoader.DEFAULT_RESOURCE, options) : CatalogLoader.load(file, options);
+                }
+            } catch (dev.detour.core.catalog.CatalogException e) {
+                throw new UserError(e.getMessage());
+            }
+            System.err.printf("catalog %s: %d providers, %d deployments, %d groups%n", catalog.getVersion(),
+                    catalog.getProviders().size(), catalog.getDeployments().size(), catalog.getGroups().size());
+            if (dryRun) {
+                return 0;
+            }
+            DetourConfig c = connection.config();
+            ConnectionOptions.checkReachable(c);
+            provision(c);
+            try (ConfigPublisher publisher = new ConfigPublisher(c.bootstrapServers(), c.registryUrl(), c.topics(), c.kafkaClientProperties())) {
+                if (simulator != null) {
+                    publisher.publishUnchecked(catalog); // loopback simulator URLs are private on purpose
+                } else {
+                    publisher.publishCatalog(catalog);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+            System.err.println("published to " + c.topics().config());
+            return 0;
+        }
+    }
+}

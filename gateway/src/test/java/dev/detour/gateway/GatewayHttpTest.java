@@ -114,6 +114,14 @@ class GatewayHttpTest {
         HttpResponse<String> r = post("/v1/chat/completions", TestBed.ACME_KEY, chat(big));
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(error(r).get("code").asText()).isEqualTo("request_too_large");
+        HttpResponse<String> huge = post("/v1/chat/completions", TestBed.ACME_KEY, chat("y".repeat(3 << 20)));
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(huge.headers().firstValue("connection")).as("unread rest: do not reuse").contains("close");
+        // The kept-alive connection stays usable after a refused body (no answer-less reuse).
+        for (int i = 0; i < 3; i++) {
+            assertThat(post("/v1/chat/completions", TestBed.ACME_KEY, chat("after " + i)).statusCode()).isEqualTo(200);
+            assertThat(post("/v1/chat/completions", TestBed.ACME_KEY, chat(big)).statusCode()).isEqualTo(413);
+        }
     }
 
     @Test

@@ -49,6 +49,8 @@ public final class GatewayHttp implements HttpHandler {
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
     /** A result may arrive just after the deadline the router enforces; wait that much longer for it. */
     private static final long GRACE_MS = 2_000;
+    /** Unread request bytes read before an error answer; beyond, the connection is closed instead. */
+    private static final long DRAIN_LIMIT = 1 << 20;
 
     private final GatewayConfig config;
     private final DetourClient client;
@@ -316,13 +318,11 @@ public final class GatewayHttp implements HttpHandler {
     private Optional<VirtualKey> authenticate(HttpExchange ex) throws IOException {
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7) || auth.substring(7).isBlank()) {
-            drain(ex);
             send(ex, OpenAiError.missingKey(), Map.of());
             return Optional.empty();
         }
         Optional<VirtualKey> key = keys.resolve(auth.substring(7).trim());
         if (key.isEmpty()) {
-            drain(ex);
             send(ex, OpenAiError.invalidKey(), Map.of());
         }
         return key;
@@ -461,11 +461,28 @@ public final class GatewayHttp implements HttpHandler {
         }
     }
 
-    private static void drain(HttpExchange ex) {
+    /**
+     * Reads what is left of the request body before an error answer. A client reuses a kept-alive
+     * connection once it has the response; if the server then closed it because of an unread body, the
+     * client's next request on it fails with no response at all. Small rests are read; for a large one
+     * the answer says {@code connection: close}, so the client does not reuse the connection.
+     */
+    private static void drainOrClose(HttpExchange ex) {
         try (InputStream in = ex.getRequestBody()) {
-            in.skip(1 << 20); // lets the connection be reused for small bodies; larger ones close it
-        } catch (IOException ignored) {
-            // the response still goes out
+            long skipped = 0;
+            while (skipped <= DRAIN_LIMIT) {
+                long n = in.skip(DRAIN_LIMIT + 1 - skipped);
+                if (n <= 0) {
+                    if (in.read() < 0) {
+                        return; // fully read
+                    }
+                    n = 1;
+                }
+                skipped += n;
+            }
+            ex.getResponseHeaders().set("connection", "close");
+        } catch (IOException e) {
+            ex.getResponseHeaders().set("connection", "close");
         }
     }
 
@@ -479,6 +496,7 @@ public final class GatewayHttp implements HttpHandler {
     }
 
     private static void send(HttpExchange ex, OpenAiError error, Map<String, String> headers) throws IOException {
+        drainOrClose(ex);
         Map<String, String> h = new HashMap<>(headers);
         error.retryAfter().ifPresent(s -> h.put("retry-after", Integer.toString(s)));
         if (error.shouldRetry() != null) {

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -263,10 +264,15 @@ public final class GatewayHttp implements HttpHandler {
         String jobId = idempotencyKey != null ? key.getTenant() + ":" + idempotencyKey : "gw-" + UUID.randomUUID();
         long deadlineMs = now + timeout.toMillis();
         CompletionRequest request = toRequest(jobId, key.getTenant(), call, now, deadlineMs);
+        CompletableFuture<CompletionResult> result = new CompletableFuture<>();
         JobBook.Registration reg = jobs.register(jobId,
-                () -> new JobBook.Job(jobId, key.getTenant(), call.model(), now, client.submit(request)));
+                () -> new JobBook.Job(jobId, key.getTenant(), call.model(), now, result));
         return switch (reg) {
-            case JobBook.Fresh f -> new Admitted(call, f.job(), true, deadlineMs);
+            case JobBook.Fresh f -> {
+                // Published outside the book's lock: a producer waiting for metadata must not stall other requests.
+                publish(request, result);
+                yield new Admitted(call, f.job(), true, deadlineMs);
+            }
             case JobBook.Existing e -> new Admitted(call, e.job(), false,
                     Math.max(deadlineMs, e.job().createdAtMs() + timeout.toMillis()));
             case JobBook.Full full -> {
@@ -275,6 +281,20 @@ public final class GatewayHttp implements HttpHandler {
                 yield null;
             }
         };
+    }
+
+    private void publish(CompletionRequest request, CompletableFuture<CompletionResult> result) {
+        try {
+            client.submit(request).whenComplete((r, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(e);
+                } else {
+                    result.complete(r);
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
     }
 
     private static CompletionRequest toRequest(String jobId, String tenant, ChatCall call, long now, long deadlineMs) {

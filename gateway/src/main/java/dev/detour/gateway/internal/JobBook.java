@@ -48,10 +48,10 @@ public final class JobBook {
     }
 
     /**
-     * Returns the job already registered under this id, or creates one with {@code submit} (which must
-     * not block for long: it only hands the request to the producer).
+     * Returns the job already registered under this id, or registers the one {@code create} makes
+     * (called under the book's lock: it must only build the entry; publishing happens after).
      */
-    public Registration register(String jobId, Supplier<Job> submit) {
+    public Registration register(String jobId, Supplier<Job> create) {
         synchronized (jobs) {
             Job existing = jobs.get(jobId);
             if (existing != null && !existing.result().isCompletedExceptionally()) {
@@ -61,7 +61,7 @@ public final class JobBook {
             if (open.get() >= maxOpen) {
                 return new Full(open.get());
             }
-            Job job = submit.get();
+            Job job = create.get();
             jobs.put(jobId, job);
             open.incrementAndGet();
             job.result().whenComplete((r, e) -> open.decrementAndGet());

@@ -72,16 +72,30 @@ public final class ConfigView implements AutoCloseable {
 
     private void run() {
         Map<TopicPartition, Long> end = new HashMap<>();
-        try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(60)).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            end.putAll(consumer.endOffsets(partitions));
-        } catch (RuntimeException e) {
-            log.error("cannot read config topic {}: {}", topic, e.getMessage());
-            caughtUp.countDown();
-            return;
+        while (running && end.isEmpty()) {
+            try {
+                List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(60)).stream()
+                        .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                if (!partitions.isEmpty()) {
+                    consumer.assign(partitions);
+                    consumer.seekToBeginning(partitions);
+                    end.putAll(consumer.endOffsets(partitions));
+                    break;
+                }
+                log.warn("config topic {} does not exist yet; no keys or catalog until it does", topic);
+            } catch (WakeupException e) {
+                consumer.close();
+                return;
+            } catch (RuntimeException e) {
+                log.error("cannot read config topic {}: {}", topic, e.getMessage());
+            }
+            caughtUp.countDown(); // do not hold the gateway's start; requests get 401/503 until the topic appears
+            try {
+                Thread.sleep(5_000);
+            } catch (InterruptedException e) {
+                consumer.close();
+                return;
+            }
         }
         while (running) {
             try {

@@ -49,8 +49,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * paths measure the same Kafka round trip (requests topic -> results topic) and their difference is
  * the gateway's own cost: HTTP parsing, JSON mapping, key lookup, job book, response writing.
  *
- * <p>Load: open loop at a fixed rate (latency counted from the scheduled send time, so queueing is
- * not hidden), at most 200 requests in flight (200 connections for HTTP). Then the capacity probe:
+ * <p>Load: open loop at a fixed rate per path, both paths at once with interleaved send times (so
+ * they share the machine's noise), latency counted from the scheduled send time (queueing is not
+ * hidden), at most 200 requests in flight per path (200 connections for HTTP). Then the capacity probe:
  * 5,000 requests held open at once (the stand-in withholds their answers), heap measured after GC.
  *
  * <p>Run: {@code java -Xmx1g -cp <test classpath> dev.detour.gateway.bench.GatewayBench [seconds]}
@@ -100,8 +101,9 @@ public final class GatewayBench {
 
                 List<String> rows = new ArrayList<>();
                 for (int rate : new int[] {200, 1000}) {
-                    Result k = run("kafka " + rate, rate, seconds, () -> directCall(direct, "bench"));
-                    Result h = run("http " + rate, rate, seconds, () -> httpCall(http, uri, "bench"));
+                    Result[] pair = runPair(rate, seconds, () -> directCall(direct, "bench"), () -> httpCall(http, uri, "bench"));
+                    Result k = pair[0];
+                    Result h = pair[1];
                     rows.add(String.format("| %,d req/s | direct to Kafka | %s |", rate, k.row()));
                     rows.add(String.format("| %,d req/s | through the gateway | %s |", rate, h.row()));
                     rows.add(String.format("| %,d req/s | **gateway overhead** | p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms |",
@@ -164,6 +166,54 @@ public final class GatewayBench {
                 hist.getTotalCount() / elapsed);
         System.out.printf("%-14s %s%n", name, r.row());
         return r;
+    }
+
+    /**
+     * Both paths at once, each at {@code rate}, their send times interleaved: they share the machine's
+     * noise (GC, other processes), so the difference between them is the gateway's cost.
+     */
+    private static Result[] runPair(int rate, int seconds, LongSupplier kafka, LongSupplier http)
+            throws InterruptedException {
+        Histogram[] hist = {new Histogram(60_000_000L, 3), new Histogram(60_000_000L, 3)};
+        AtomicInteger[] errors = {new AtomicInteger(), new AtomicInteger()};
+        Semaphore[] slots = {new Semaphore(CONNECTIONS), new Semaphore(CONNECTIONS)};
+        LongSupplier[] calls = {kafka, http};
+        long intervalNs = 1_000_000_000L / rate / 2;
+        int total = rate * seconds * 2;
+        long start = System.nanoTime();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < total; i++) {
+                int path = i % 2;
+                long scheduled = start + i * intervalNs;
+                long wait = scheduled - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                slots[path].acquire();
+                threads.submit(() -> {
+                    try {
+                        if (calls[path].getAsLong() < 0) {
+                            errors[path].incrementAndGet();
+                        } else {
+                            synchronized (hist[path]) {
+                                hist[path].recordValue(Math.min(60_000_000L, (System.nanoTime() - scheduled) / 1_000));
+                            }
+                        }
+                    } finally {
+                        slots[path].release();
+                    }
+                });
+            }
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        Result[] out = new Result[2];
+        for (int p = 0; p < 2; p++) {
+            Histogram h = hist[p];
+            out[p] = new Result(h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
+                    h.getMaxValue(), h.getTotalCount(), errors[p].get(), h.getTotalCount() / elapsed);
+            System.out.printf("%-14s %s%n", (p == 0 ? "kafka " : "http ") + rate, out[p].row());
+        }
+        return out;
     }
 
     private static long httpCall(HttpClient http, URI uri, String text) {

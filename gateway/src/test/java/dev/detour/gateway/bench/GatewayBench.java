@@ -49,9 +49,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * paths measure the same Kafka round trip (requests topic -> results topic) and their difference is
  * the gateway's own cost: HTTP parsing, JSON mapping, key lookup, job book, response writing.
  *
- * <p>Load: open loop at a fixed rate per path, both paths at once with interleaved send times (so
- * they share the machine's noise), latency counted from the scheduled send time (queueing is not
- * hidden), at most 200 requests in flight per path (200 connections for HTTP). Then the capacity probe:
+ * <p>Load: open loop at a fixed rate, one path at a time in ABBA order (Kafka, HTTP, HTTP, Kafka) so
+ * drift in the machine's load falls on both alike, latency counted from the scheduled send time
+ * (queueing is not hidden), at most 200 requests in flight (200 connections for HTTP). Then the capacity probe:
  * 5,000 requests held open at once (the stand-in withholds their answers), heap measured after GC.
  *
  * <p>Run: {@code java -Xmx1g -cp <test classpath> dev.detour.gateway.bench.GatewayBench [seconds]}
@@ -96,18 +96,26 @@ public final class GatewayBench {
                         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
 
                 // Warm both paths (JIT, connections, metadata).
-                run("warm-up http", 200, 5, () -> httpCall(http, uri, "warm"));
-                run("warm-up kafka", 200, 5, () -> directCall(direct, "warm"));
+                run("warm-up http", 200, 5, () -> httpCall(http, uri, "warm"), new Tally());
+                run("warm-up kafka", 200, 5, () -> directCall(direct, "warm"), new Tally());
 
                 List<String> rows = new ArrayList<>();
                 for (int rate : new int[] {200, 1000}) {
-                    Result[] pair = runPair(rate, seconds, () -> directCall(direct, "bench"), () -> httpCall(http, uri, "bench"));
-                    Result k = pair[0];
-                    Result h = pair[1];
-                    rows.add(String.format("| %,d req/s | direct to Kafka | %s |", rate, k.row()));
-                    rows.add(String.format("| %,d req/s | through the gateway | %s |", rate, h.row()));
+                    // ABBA: kafka, http, http, kafka, each half the time, so drift in the machine's load
+                    // (other processes, GC) falls on both paths alike; one path at a time, at the stated rate.
+                    Tally k = new Tally();
+                    Tally h = new Tally();
+                    int half = Math.max(1, seconds / 2);
+                    run("kafka " + rate, rate, half, () -> directCall(direct, "bench"), k);
+                    run("http " + rate, rate, half, () -> httpCall(http, uri, "bench"), h);
+                    run("http " + rate, rate, half, () -> httpCall(http, uri, "bench"), h);
+                    run("kafka " + rate, rate, half, () -> directCall(direct, "bench"), k);
+                    Result kr = k.result();
+                    Result hr = h.result();
+                    rows.add(String.format("| %,d req/s | direct to Kafka | %s |", rate, kr.row()));
+                    rows.add(String.format("| %,d req/s | through the gateway | %s |", rate, hr.row()));
                     rows.add(String.format("| %,d req/s | **gateway overhead** | p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms |",
-                            rate, (h.p50 - k.p50) / 1e3, (h.p99 - k.p99) / 1e3, (h.p999 - k.p999) / 1e3));
+                            rate, (hr.p50 - kr.p50) / 1e3, (hr.p99 - kr.p99) / 1e3, (hr.p999 - kr.p999) / 1e3));
                 }
                 System.out.println();
                 System.out.println("| load | path | latency (ms) and errors |");
@@ -129,10 +137,23 @@ public final class GatewayBench {
         }
     }
 
+    /** Latencies and errors of one path, accumulated over its runs. */
+    private static final class Tally {
+        final Histogram hist = new Histogram(60_000_000L, 3);
+        final AtomicInteger errors = new AtomicInteger();
+        double seconds;
+
+        Result result() {
+            return new Result(hist.getValueAtPercentile(50), hist.getValueAtPercentile(99),
+                    hist.getValueAtPercentile(99.9), hist.getMaxValue(), hist.getTotalCount(), errors.get(),
+                    hist.getTotalCount() / seconds);
+        }
+    }
+
     /** Open loop: one call every 1/rate s, each on a virtual thread, at most CONNECTIONS at once. */
-    private static Result run(String name, int rate, int seconds, LongSupplier call) throws InterruptedException {
-        Histogram hist = new Histogram(60_000_000L, 3);
-        AtomicInteger errors = new AtomicInteger();
+    private static void run(String name, int rate, int seconds, LongSupplier call, Tally into)
+            throws InterruptedException {
+        Tally run = new Tally();
         Semaphore slots = new Semaphore(CONNECTIONS);
         long intervalNs = 1_000_000_000L / rate;
         int total = rate * seconds;
@@ -148,10 +169,10 @@ public final class GatewayBench {
                 threads.submit(() -> {
                     try {
                         if (call.getAsLong() < 0) {
-                            errors.incrementAndGet();
+                            run.errors.incrementAndGet();
                         } else {
-                            synchronized (hist) {
-                                hist.recordValue(Math.min(60_000_000L, (System.nanoTime() - scheduled) / 1_000));
+                            synchronized (run.hist) {
+                                run.hist.recordValue(Math.min(60_000_000L, (System.nanoTime() - scheduled) / 1_000));
                             }
                         }
                     } finally {
@@ -160,60 +181,11 @@ public final class GatewayBench {
                 });
             }
         }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        Result r = new Result(hist.getValueAtPercentile(50), hist.getValueAtPercentile(99),
-                hist.getValueAtPercentile(99.9), hist.getMaxValue(), hist.getTotalCount(), errors.get(),
-                hist.getTotalCount() / elapsed);
-        System.out.printf("%-14s %s%n", name, r.row());
-        return r;
-    }
-
-    /**
-     * Both paths at once, each at {@code rate}, their send times interleaved: they share the machine's
-     * noise (GC, other processes), so the difference between them is the gateway's cost.
-     */
-    private static Result[] runPair(int rate, int seconds, LongSupplier kafka, LongSupplier http)
-            throws InterruptedException {
-        Histogram[] hist = {new Histogram(60_000_000L, 3), new Histogram(60_000_000L, 3)};
-        AtomicInteger[] errors = {new AtomicInteger(), new AtomicInteger()};
-        Semaphore[] slots = {new Semaphore(CONNECTIONS), new Semaphore(CONNECTIONS)};
-        LongSupplier[] calls = {kafka, http};
-        long intervalNs = 1_000_000_000L / rate / 2;
-        int total = rate * seconds * 2;
-        long start = System.nanoTime();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < total; i++) {
-                int path = i % 2;
-                long scheduled = start + i * intervalNs;
-                long wait = scheduled - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
-                slots[path].acquire();
-                threads.submit(() -> {
-                    try {
-                        if (calls[path].getAsLong() < 0) {
-                            errors[path].incrementAndGet();
-                        } else {
-                            synchronized (hist[path]) {
-                                hist[path].recordValue(Math.min(60_000_000L, (System.nanoTime() - scheduled) / 1_000));
-                            }
-                        }
-                    } finally {
-                        slots[path].release();
-                    }
-                });
-            }
-        }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        Result[] out = new Result[2];
-        for (int p = 0; p < 2; p++) {
-            Histogram h = hist[p];
-            out[p] = new Result(h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
-                    h.getMaxValue(), h.getTotalCount(), errors[p].get(), h.getTotalCount() / elapsed);
-            System.out.printf("%-14s %s%n", (p == 0 ? "kafka " : "http ") + rate, out[p].row());
-        }
-        return out;
+        run.seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("%-16s %s%n", name, run.result().row());
+        into.hist.add(run.hist);
+        into.errors.addAndGet(run.errors.get());
+        into.seconds += run.seconds;
     }
 
     private static long httpCall(HttpClient http, URI uri, String text) {

@@ -29,9 +29,9 @@ public final class Detour implements Runnable {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Detour());
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
-            String message = ex instanceof UserError || ex instanceof dev.detour.cli.config.DetourConfig.ConfigException
-                    ? ex.getMessage()
-                    : ex.getClass().getSimpleName() + ": " + ex.getMessage();
+            String message = ex.getMessage() == null || ex.getMessage().isBlank()
+                    ? ex.getClass().getSimpleName()
+                    : ex.getMessage().lines().findFirst().orElse("");
             line.getErr().println("detour: " + message);
             if (verbose) {
                 ex.printStackTrace(line.getErr());

@@ -189,7 +189,9 @@ public final class Router implements AutoCloseable {
 
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        // Leave the group: otherwise the instance taking over waits a whole session timeout for
+        // this one's partitions, and their parked jobs wait with it.
+        streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
         provisioning.shutdownNow();
         admin.close(Duration.ofSeconds(5));
         log.info("router {} stopped", config.instanceId());

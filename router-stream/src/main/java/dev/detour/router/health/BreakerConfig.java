@@ -51,10 +51,14 @@ public record BreakerConfig(
         recordedClasses = recordedClasses.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(recordedClasses));
     }
 
-    /** Classes that say the deployment itself is broken, not busy and not handed a bad request. */
+    /**
+     * Classes that say the deployment cannot serve now. OVERLOADED (503/529) is in: a provider answering
+     * everything with "overloaded" is down for us, and hammering it is what the breaker prevents.
+     * RATE_LIMITED (429) is out: it is about our account's quota, so load is spread, not cut.
+     */
     public static final Set<ErrorClass> DEFAULT_RECORDED = Set.copyOf(EnumSet.of(
             ErrorClass.SERVER_ERROR, ErrorClass.TIMEOUT, ErrorClass.CONNECTION, ErrorClass.AUTH,
-            ErrorClass.QUOTA_EXHAUSTED, ErrorClass.MALFORMED_RESPONSE, ErrorClass.UNKNOWN));
+            ErrorClass.QUOTA_EXHAUSTED, ErrorClass.OVERLOADED, ErrorClass.MALFORMED_RESPONSE, ErrorClass.UNKNOWN));
 
     public static BreakerConfig defaults() {
         return new BreakerConfig(50, 10, 20, 5, Duration.ofSeconds(5), 2.0, Duration.ofSeconds(60), 2,

@@ -13,6 +13,9 @@ import java.util.Map;
  * {@link HealthSnapshot}s.
  */
 public final class DeploymentHealthAggregate {
+    /** Fewer recent calls than this say too little to override the window's pressure. */
+    static final int MIN_RECENT_CALLS = 3;
+
     private final String deploymentId;
     private String provider;
     private String model;
@@ -79,8 +82,17 @@ public final class DeploymentHealthAggregate {
                 pressure += e.getValue();
             }
         }
+        long recentPressure = 0;
+        for (var e : stats.recentErrorsByClass().entrySet()) {
+            if (isPressure(e.getKey())) {
+                recentPressure += e.getValue();
+            }
+        }
         CircuitState state = breaker.stateAt(nowMs);
         long calls = stats.calls();
+        double windowPressure = calls == 0 ? 0.0 : (double) pressure / calls;
+        // A storm that started seconds ago is diluted by the whole window; the newest buckets see it at once.
+        double recentShare = stats.recentCalls() < MIN_RECENT_CALLS ? 0.0 : (double) recentPressure / stats.recentCalls();
         return HealthSnapshot.newBuilder()
                 .setDeploymentId(deploymentId)
                 .setProvider(provider)
@@ -95,7 +107,7 @@ public final class DeploymentHealthAggregate {
                 .setCalls(calls)
                 .setFailures(failures)
                 .setErrorRate(calls == 0 ? 0.0 : (double) failures / calls)
-                .setRateLimitPressure(calls == 0 ? 0.0 : (double) pressure / calls)
+                .setRateLimitPressure(Math.max(windowPressure, recentShare))
                 .setLatencyP50Ms(stats.p50Ms() < 0 ? null : stats.p50Ms())
                 .setLatencyP99Ms(stats.p99Ms() < 0 ? null : stats.p99Ms())
                 .setErrorsByClass(byClass)

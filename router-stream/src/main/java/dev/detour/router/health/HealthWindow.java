@@ -58,35 +58,53 @@ public final class HealthWindow {
 
     /** Aggregate of the buckets still inside the window at {@code nowMs}. */
     public Stats stats(long nowMs) {
-        long oldest = Math.floorDiv(nowMs, bucketMs) * bucketMs - (buckets.length - 1) * bucketMs;
+        long current = Math.floorDiv(nowMs, bucketMs) * bucketMs;
+        long oldest = current - (buckets.length - 1) * bucketMs;
+        long recentFrom = current - (RECENT_BUCKETS - 1) * bucketMs;
         long calls = 0;
+        long recentCalls = 0;
         long[] errors = new long[CLASSES.length];
+        long[] recentErrors = new long[CLASSES.length];
         LatencySketch latency = new LatencySketch();
         for (Bucket b : buckets) {
             if (b.startMs >= oldest && b.startMs <= nowMs && b.calls > 0) {
+                boolean recent = b.startMs >= recentFrom;
                 calls += b.calls;
+                recentCalls += recent ? b.calls : 0;
                 for (int i = 0; i < errors.length; i++) {
                     errors[i] += b.errors[i];
+                    recentErrors[i] += recent ? b.errors[i] : 0;
                 }
                 latency.merge(b.latency);
             }
         }
+        return new Stats(calls, byClass(errors), recentCalls, byClass(recentErrors), latency.quantile(0.5),
+                latency.quantile(0.99));
+    }
+
+    /** The newest buckets, for signals that must react faster than the whole window (rate-limit pressure). */
+    static final int RECENT_BUCKETS = 2;
+
+    private static Map<ErrorClass, Long> byClass(long[] errors) {
         Map<ErrorClass, Long> byClass = new EnumMap<>(ErrorClass.class);
         for (int i = 0; i < errors.length; i++) {
             if (errors[i] > 0) {
                 byClass.put(CLASSES[i], errors[i]);
             }
         }
-        return new Stats(calls, byClass, latency.quantile(0.5), latency.quantile(0.99));
+        return byClass;
     }
 
     /**
      * Window statistics.
      *
+     * @param recentCalls calls in the newest {@value #RECENT_BUCKETS} buckets
+     * @param recentErrorsByClass failures in the newest buckets
      * @param p50Ms -1 when no successful call is in the window
      * @param p99Ms -1 when no successful call is in the window
      */
-    public record Stats(long calls, Map<ErrorClass, Long> errorsByClass, long p50Ms, long p99Ms) {
+    public record Stats(long calls, Map<ErrorClass, Long> errorsByClass, long recentCalls,
+                        Map<ErrorClass, Long> recentErrorsByClass, long p50Ms, long p99Ms) {
         public long errors(ErrorClass c) {
             return errorsByClass.getOrDefault(c, 0L);
         }

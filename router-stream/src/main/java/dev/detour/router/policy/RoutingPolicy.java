@@ -206,9 +206,10 @@ public final class RoutingPolicy {
         if (chosen.halfOpen()) {
             notes.add("half-open probe");
         }
-        ScoreBreakdown score = ScoreBreakdown.newBuilder(chosen.score())
-                .setNote(notes.isEmpty() ? null : String.join("; ", notes))
-                .build();
+        ScoreBreakdown b = chosen.score();
+        ScoreBreakdown score = new ScoreBreakdown(b.getTotal(), b.getExpectedCostMicros(), b.getCostScore(),
+                b.getLatencyScore(), b.getRiskScore(), b.getTierPenalty(), b.getComplexity(), b.getStrategy(),
+                b.getCandidates(), notes.isEmpty() ? null : String.join("; ", notes));
         Candidate chosenCandidate = eligible.stream().filter(c -> c.spec() == d).findFirst().orElseThrow();
         return new RoutingDecision.Route(d, score, notBefore, chosen.halfOpen(), chosenCandidate.health().probeEpoch(),
                 spread, ranking);
@@ -265,8 +266,8 @@ public final class RoutingPolicy {
         }
         List<RoutingDecision.ScoredCandidate> out = new ArrayList<>();
         for (Candidate c : eligible) {
-            long cost = Math.max(1, tokens.costMicros(c.spec()));
-            double costScore = log2((double) cost / minCost);
+            long cost = tokens.costMicros(c.spec());
+            double costScore = log2((double) Math.max(1, cost) / minCost);
             double latency = c.health().hasLatency() ? expectedLatency(c.health()) : unknownLatency;
             double latencyScore = log2(latency / minLatency);
             DeploymentHealth h = c.health();
@@ -277,18 +278,11 @@ public final class RoutingPolicy {
                     + (c.halfOpen() ? config.halfOpenPenalty() : 0.0);
             double tierPenalty = config.tierStep() * Math.max(0, c.spec().getTier().ordinal() - startTier.ordinal());
             double total = w.cost() * costScore + w.latency() * latencyScore + riskScore + tierPenalty;
-            out.add(new RoutingDecision.ScoredCandidate(c.spec(), ScoreBreakdown.newBuilder()
-                    .setTotal(total)
-                    .setExpectedCostMicros(tokens.costMicros(c.spec()))
-                    .setCostScore(costScore)
-                    .setLatencyScore(latencyScore)
-                    .setRiskScore(riskScore)
-                    .setTierPenalty(tierPenalty)
-                    .setComplexity(complexity.value())
-                    .setStrategy(strategy)
-                    .setCandidates(eligible.size())
-                    .setNote(null)
-                    .build(), c.halfOpen()));
+            // The all-fields constructor, not the builder: Avro builders deep-copy defaults on every build,
+            // which costs more than the scoring itself on the request path.
+            out.add(new RoutingDecision.ScoredCandidate(c.spec(), new ScoreBreakdown(total, cost, costScore,
+                    latencyScore, riskScore, tierPenalty, complexity.value(), strategy, eligible.size(), null),
+                    c.halfOpen()));
         }
         out.sort(Comparator.<RoutingDecision.ScoredCandidate>comparingDouble(s -> s.score().getTotal())
                 .thenComparing(s -> s.deployment().getId()));

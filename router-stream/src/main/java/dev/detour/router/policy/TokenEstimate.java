@@ -4,6 +4,7 @@ import dev.detour.core.catalog.Pricing;
 import dev.detour.schema.ChatMessage;
 import dev.detour.schema.CompletionRequest;
 import dev.detour.schema.DeploymentSpec;
+import dev.detour.schema.TokenUsage;
 
 /**
  * Tokens a request will probably bill, before any tokenizer runs: about four characters per input
@@ -32,6 +33,7 @@ public record TokenEstimate(long inputTokens, long outputTokens) {
 
     /** Expected list cost on this deployment, in micro-dollars, priced as the ledger prices. */
     public long costMicros(DeploymentSpec d) {
-        return Pricing.estimate(inputTokens, outputFor(d), d.getPrices());
+        // Constructor rather than Pricing.estimate's builder: this runs per candidate per decision.
+        return Pricing.cost(new TokenUsage(inputTokens, outputFor(d), 0L, 0L, 0L), d.getPrices());
     }
 }

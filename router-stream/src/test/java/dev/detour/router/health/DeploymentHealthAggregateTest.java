@@ -55,6 +55,31 @@ class DeploymentHealthAggregateTest {
     }
 
     @Test
+    void aStormThatJustStartedShowsAsPressureAtOnce() {
+        DeploymentHealthAggregate a = aggregate();
+        for (int t = 0; t < 20_000; t += 100) {
+            a.record(outcome("alpha/m", true, null, 50, t, null), t);
+        }
+        for (int i = 0; i < 10; i++) {
+            a.record(outcome("alpha/m", false, ErrorClass.RATE_LIMITED, 5, 29_000, null), 29_000);
+        }
+        HealthSnapshot s = a.snapshot(29_100);
+        // 10 of 210 calls in the window, but all of the calls of the newest buckets
+        assertThat(s.getRateLimitPressure()).isGreaterThan(0.5);
+        assertThat(s.getCircuit()).isEqualTo(CircuitState.CLOSED);
+    }
+
+    @Test
+    void aProviderAnsweringEverythingOverloadedIsCutOff() {
+        DeploymentHealthAggregate a = aggregate();
+        for (int i = 0; i < 5; i++) {
+            a.record(outcome("alpha/m", false, ErrorClass.OVERLOADED, 10, 0, null), 0);
+        }
+        assertThat(a.snapshot(1).getCircuit()).isEqualTo(CircuitState.OPEN);
+        assertThat(a.snapshot(1).getRateLimitPressure()).isEqualTo(1.0);
+    }
+
+    @Test
     void aHugeRetryAfterIsCapped() {
         DeploymentHealthAggregate a = aggregate();
         a.record(outcome("alpha/m", false, ErrorClass.OVERLOADED, 10, 0, 86_400_000L), 0);

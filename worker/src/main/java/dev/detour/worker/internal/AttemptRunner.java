@@ -50,6 +50,8 @@ import java.util.concurrent.ExecutionException;
 public final class AttemptRunner {
     /** A retry is only worth making if at least this much time is left for the call itself. */
     static final long MIN_CALL_BUDGET_MS = 100;
+    /** How long past its timeout an adapter's answer is awaited before the worker gives up on it. */
+    static final long ADAPTER_GRACE_MS = 5_000;
 
     private final AdapterRegistry adapters;
     private final DeploymentCatalog catalog;
@@ -240,8 +242,16 @@ public final class AttemptRunner {
         CompletionRequest req = routed.getRequest();
         ProviderRequest call = new ProviderRequest(routed.getDeployment().getProviderModel(), req.getMessages(),
                 req.getParams(), Duration.ofMillis(timeoutMs));
+        java.util.concurrent.CompletableFuture<ProviderReply> pending = adapter.complete(call);
         try {
-            return adapter.complete(call).get();
+            // Adapters enforce the timeout; this bound only guards against one that does not.
+            return pending.get(timeoutMs + ADAPTER_GRACE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            pending.cancel(true);
+            return ProviderReply.Failure.of(ErrorClass.TIMEOUT, null, "no answer within " + timeoutMs + " ms");
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            throw e;
         } catch (ExecutionException e) {
             // The adapter promises failures as values; anything else is its bug. Only the exception
             // type is kept: messages of HTTP exceptions can carry URLs.

@@ -24,6 +24,7 @@ public final class WorkerMetrics {
     public static final String UNDECODABLE = "detour_worker_undecodable_records";
     public static final String ABANDONED = "detour_worker_abandoned_calls";
     public static final String PUBLISH_FAILURES = "detour_worker_publish_failures";
+    public static final String SKIPPED = "detour_worker_skipped_finished_records";
 
     /** How a record's processing ended, as counted in {@value #JOBS}. */
     public enum JobEnd { SUCCEEDED, FAILED, FAILED_OVER }
@@ -87,6 +88,15 @@ public final class WorkerMetrics {
 
     public long abandonedCalls() {
         return abandoned.getCount();
+    }
+
+    /** A re-delivered record the previous owner had already finished. */
+    public void skippedFinished() {
+        registry.counter(SKIPPED).inc();
+    }
+
+    public long skippedFinishedRecords() {
+        return registry.counter(SKIPPED).getCount();
     }
 
     public void publishFailed() {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, SubmitCommand.class, ResultsCommand.class, ReplayCommand.class,
                 ProvidersCommand.class, dev.detour.ledger.audit.AuditCommand.class,
                 ComponentCommands.CatalogCmd.class, ComponentCommands.KafkaCmd.class, ComponentCommands.RouterCmd.class, ComponentCommands.WorkerCmd.class,
-                ComponentCommands.LedgerCmd.class, GatewayCommand.class, ComponentCommands.RegistryCmd.class, ComponentCommands.SimulatorCmd.class,
+                ComponentCommands.LedgerCmd.class, GatewayCommand.class, BenchCommand.class, ComponentCommands.RegistryCmd.class, ComponentCommands.SimulatorCmd.class,
                 CommandLine.HelpCommand.class})
 public final class Detour implements Runnable {
 

@@ -245,6 +245,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
                 .setRoutedAtMs(now)
                 .setNotBeforeMs(r.notBeforeMs())
                 .setRouterInstance(wiring.config().instanceId())
+                .setQuality(RoutingPolicy.effectiveQuality(request, view.tenant(request.getTenant())))
                 .build();
         if (log.isDebugEnabled()) {
             log.debug("job {} attempt {} -> {} score {} ranking {}", request.getJobId(), attempt, d.getId(), r.score(),

@@ -36,11 +36,20 @@ final class ComponentCommands {
 
     /** Creates the fixed topics if missing (idempotent), so any component can be the first one started. */
     static void provision(DetourConfig c) {
+        provision(c, null);
+    }
+
+    /** Also the provider topics of a catalog: a worker subscribed before they exist would only see them minutes later. */
+    static void provision(DetourConfig c, Catalog catalog) {
         Properties admin = new Properties();
         admin.putAll(c.kafkaClientProperties());
         admin.put("bootstrap.servers", c.bootstrapServers());
+        List<dev.detour.core.Topics.TopicSpec> specs = new java.util.ArrayList<>(c.topics().fixed());
+        if (catalog != null) {
+            catalog.getProviders().forEach(p -> specs.add(c.topics().providerTopic(p.getName())));
+        }
         try (Admin a = Admin.create(admin)) {
-            new TopicProvisioner(a).ensure(c.topics().fixed());
+            new TopicProvisioner(a).ensure(specs);
         }
     }
 
@@ -52,14 +61,14 @@ final class ComponentCommands {
         public Integer call() throws Exception {
             DetourConfig c = connection.config();
             ConnectionOptions.checkReachable(c);
-            RouterConfig rc = RouterConfig.defaults(c.bootstrapServers(), c.registryUrl())
-                    .withTopics(c.topics())
-                    .withApplicationId(c.get("router.application.id", "detour-router"))
-                    .withGuarantee("exactly_once_v2".equalsIgnoreCase(c.get("router.processing.guarantee", "at_least_once"))
-                            ? RouterConfig.ProcessingGuarantee.EXACTLY_ONCE_V2 : RouterConfig.ProcessingGuarantee.AT_LEAST_ONCE)
-                    .withStreamsOverrides(c.kafkaClientProperties());
-            if (c.get("router.instance.id").isPresent()) rc = rc.withInstanceId(c.require("router.instance.id"));
-            if (c.get("router.state.dir").isPresent()) rc = rc.withStateDir(Path.of(c.require("router.state.dir")));
+            RouterConfig rc;
+            try {
+                rc = dev.detour.router.RouterSettings.apply(RouterConfig.defaults(c.bootstrapServers(), c.registryUrl())
+                        .withTopics(c.topics())
+                        .withStreamsOverrides(c.kafkaClientProperties()), c.subtree("router"));
+            } catch (IllegalArgumentException e) {
+                throw new UserError("bad router config: " + e.getMessage());
+            }
             return Components.runUntilStopped("router", Router.start(rc));
         }
     }
@@ -71,14 +80,9 @@ final class ComponentCommands {
         @Override
         public Integer call() throws Exception {
             DetourConfig c = connection.config();
-            ConnectionOptions.checkReachable(c);
-            provision(c);
-            ConfigTopicReader configTopic = new ConfigTopicReader(c);
-            if (configTopic.catalog() == null) {
-                configTopic.close();
-                throw new UserError("no catalog on " + c.topics().config() + "; publish one first: detour catalog publish [FILE]");
-            }
-            DeploymentCatalog catalog = DeploymentCatalog.following(configTopic::catalog);
+            java.util.Map<String, String> kafkaProps = new java.util.HashMap<>(c.kafkaClientProperties());
+            // Provider topics added by a later catalog are found by the pattern subscription at the next metadata refresh.
+            kafkaProps.putIfAbsent("metadata.max.age.ms", "10000");
             WorkerConfig.Builder wc = WorkerConfig.builder(c.bootstrapServers(), c.registryUrl())
                     .topicPrefix(c.topics().prefix())
                     .groupId(c.get("worker.group.id", "detour-worker"))
@@ -86,10 +90,20 @@ final class ComponentCommands {
                     .maxInFlightPerProvider(c.getInt("worker.max.in.flight.per.provider", 5_000))
                     .metricsPort(c.getInt("worker.metrics.port", 9404))
                     .jmx(c.getBoolean("worker.jmx", true))
-                    .kafkaProperties(c.kafkaClientProperties());
+                    .kafkaProperties(kafkaProps);
             c.get("worker.providers").ifPresent(p -> wc.providers(Arrays.stream(p.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()));
             c.get("worker.instance.id").ifPresent(wc::instanceId);
-            Worker worker = Worker.start(wc.build(), AdapterRegistry.forCatalog(catalog, ProviderAdapters.defaultHttpClient()), catalog);
+            WorkerConfig workerConfig = wc.build(); // every value parsed before anything connects
+            ConnectionOptions.checkReachable(c);
+            provision(c);
+            ConfigTopicReader configTopic = new ConfigTopicReader(c);
+            if (configTopic.catalog() == null) {
+                configTopic.close();
+                throw new UserError("no catalog on " + c.topics().config() + "; publish one first: detour catalog [FILE]");
+            }
+            provision(c, configTopic.catalog());
+            DeploymentCatalog catalog = DeploymentCatalog.following(configTopic::catalog);
+            Worker worker = Worker.start(workerConfig, AdapterRegistry.forCatalog(catalog, ProviderAdapters.defaultHttpClient()), catalog);
             return Components.runUntilStopped("worker", () -> {
                 worker.close();
                 configTopic.close();
@@ -137,14 +151,24 @@ final class ComponentCommands {
         }
     }
 
-    @Command(name = "simulator", description = "Run the provider simulator (OpenAI, Anthropic, Gemini wire protocols).",
-            mixinStandardHelpOptions = true)
+    @Command(name = "simulator", description = "Run the provider simulator (OpenAI, Anthropic, Gemini wire protocols).")
     static final class SimulatorCmd implements Callable<Integer> {
-        @Parameters(arity = "0..*", description = "Simulator options: [--host H] [--port N] [--seed S] [--script provider=file.json]...")
-        List<String> args = List.of();
+        @picocli.CommandLine.Option(names = "--host", defaultValue = "127.0.0.1", description = "Listen address (default: ${DEFAULT-VALUE}).")
+        String host;
+        @picocli.CommandLine.Option(names = "--port", defaultValue = "8089", description = "Port (default: ${DEFAULT-VALUE}).")
+        int port;
+        @picocli.CommandLine.Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+        long seed;
+        @picocli.CommandLine.Option(names = "--script", description = "provider=file.json: a script for a provider (see docs/providers.md).")
+        List<String> scripts = List.of();
 
         @Override
         public Integer call() throws Exception {
+            List<String> args = new java.util.ArrayList<>(List.of("--host", host, "--port", Integer.toString(port), "--seed", Long.toString(seed)));
+            scripts.forEach(s -> {
+                args.add("--script");
+                args.add(s);
+            });
             ProviderSimulator.main(args.toArray(String[]::new));
             return 0;
         }
@@ -195,7 +219,7 @@ final class ComponentCommands {
                     CatalogOptions options = new CatalogOptions(overrides, true);
                     catalog = file == null ? CatalogLoader.loadResource(CatalogLoader.DEFAULT_RESOURCE, options) : CatalogLoader.load(file, options);
                 }
-            } catch (dev.detour.core.catalog.CatalogException e) {
+            } catch (dev.detour.core.catalog.CatalogException | java.io.UncheckedIOException e) {
                 throw new UserError(e.getMessage());
             }
             System.err.printf("catalog %s: %d providers, %d deployments, %d groups%n", catalog.getVersion(),
@@ -205,7 +229,7 @@ final class ComponentCommands {
             }
             DetourConfig c = connection.config();
             ConnectionOptions.checkReachable(c);
-            provision(c);
+            provision(c, catalog);
             try (ConfigPublisher publisher = new ConfigPublisher(c.bootstrapServers(), c.registryUrl(), c.topics(), c.kafkaClientProperties())) {
                 if (simulator != null) {
                     publisher.publishUnchecked(catalog); // loopback simulator URLs are private on purpose

@@ -29,7 +29,7 @@ final class ConnectionOptions {
         Map<String, String> values = new HashMap<>();
         values.put("kafka.bootstrap.servers", "localhost:9092");
         values.put("registry.url", "http://localhost:8081");
-        values.putAll(base.subtree(""));
+        values.putAll(base.all());
         if (bootstrapServers != null) values.put("kafka.bootstrap.servers", bootstrapServers);
         if (registryUrl != null) values.put("registry.url", registryUrl);
         if (topicPrefix != null) values.put("topics.prefix", topicPrefix);

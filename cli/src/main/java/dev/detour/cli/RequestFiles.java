@@ -26,7 +26,8 @@ import java.util.UUID;
  * a single user message; a missing jobId gets a fresh one.
  */
 final class RequestFiles {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private RequestFiles() {}
 

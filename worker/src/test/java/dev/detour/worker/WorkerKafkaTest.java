@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import dev.detour.schema.AttemptOutcome;
 import dev.detour.schema.ChatMessage;
+import dev.detour.schema.CompletionParams;
 import dev.detour.schema.CompletionRequest;
 import dev.detour.schema.CompletionResult;
 import dev.detour.schema.DeadLetter;
@@ -124,11 +125,29 @@ class WorkerKafkaTest {
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
         closeables.add(producer);
+        awaitWritable(topics.results(), topics.retries(), topics.feedback(), topics.usage(), topics.deadLetter());
         results = tail(topics.results(), CompletionResult.class);
         retries = tail(topics.retries(), RoutedRequest.class);
         feedback = tail(topics.feedback(), AttemptOutcome.class);
         usage = tail(topics.usage(), UsageRecord.class);
         deadLetters = tail(topics.deadLetter(), DeadLetter.class);
+    }
+
+    /**
+     * Just-created topics answer NOT_LEADER for a moment, and an idempotent producer (the worker's)
+     * that retries then can wedge on OutOfOrderSequence on the embedded broker. A probe with no value
+     * (the tails skip it) to every partition first makes sure each one takes writes.
+     */
+    private void awaitWritable(String... names) {
+        for (String name : names) {
+            for (int p = 0; p < 3; p++) {
+                try {
+                    producer.send(new ProducerRecord<>(name, p, "probe", null)).get(60, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("topic " + name + " not writable", e);
+                }
+            }
+        }
     }
 
     @AfterEach
@@ -228,7 +247,8 @@ class WorkerKafkaTest {
     @Test
     void transientServerErrorsAreRetriedOnTheSameDeploymentUntilTheySucceed() {
         // Half of all calls fail with 500: most jobs need a second or third try.
-        start(config("w-flaky"), simulated(latency(5).withErrorRate(ErrorClass.SERVER_ERROR, 0.5)));
+        ProviderAdapter flaky = simulated(latency(5).withErrorRate(ErrorClass.SERVER_ERROR, 0.5));
+        start(config("w-flaky"), flaky);
         List<String> ids = produce("flaky", 12);
 
         await().atMost(WAIT).until(() -> {
@@ -236,6 +256,8 @@ class WorkerKafkaTest {
             retries.values().forEach(r -> ended.add(r.getRequest().getJobId()));
             return ended.containsAll(ids);
         });
+        // Every HTTP call the provider saw is reported once.
+        await().atMost(WAIT).until(() -> feedback.values().size() == sim.stats(flaky.provider()).requests());
         List<String> retriedAndSucceeded = feedback.values().stream()
                 .filter(o -> o.getSucceeded() && o.getAttemptId().matches(".*#1\\.[23]"))
                 .map(AttemptOutcome::getJobId).toList();
@@ -282,7 +304,7 @@ class WorkerKafkaTest {
         start(config("w-401"), simulated(latency(5).withExpectedKey("the-right-key"), "a-wrong-key"));
         List<String> auth = produce("auth", 1);
 
-        await().atMost(WAIT).until(() -> retries.values().size() >= 1);
+        await().atMost(WAIT).until(() -> retries.values().size() >= 1 && !feedback.values().isEmpty());
         assertThat(retries.values()).singleElement().satisfies(r -> {
             assertThat(r.getRequest().getJobId()).isEqualTo(auth.get(0));
             assertThat(r.getTried().get(0).getErrorClass()).isEqualTo(ErrorClass.AUTH);
@@ -335,6 +357,25 @@ class WorkerKafkaTest {
     }
 
     @Test
+    void anAnswerTooLargeForTheResultsTopicEndsTheJobFailedInsteadOfBlockingThePartition() {
+        String huge = "x".repeat(1_200_000); // over the producer's 1 MB max.request.size
+        start(config("w-huge"), simulated(latency(5).withReply(huge)));
+        RoutedRequest r = job("huge", "huge-" + prefix);
+        r.getRequest().setParams(CompletionParams.newBuilder().build()); // no max tokens: the whole answer
+        send(r);
+        producer.flush();
+        List<String> ids = List.of(r.getRequest().getJobId());
+
+        await().atMost(WAIT).until(() -> resultsPerJob().keySet().containsAll(ids) && !deadLetters.values().isEmpty());
+        assertThat(results.values()).filteredOn(x -> x.getJobId().equals(ids.get(0))).singleElement().satisfies(x -> {
+            assertThat(x.getStatus()).isEqualTo(ResultStatus.FAILED);
+            assertThat(x.getFailureReason()).isEqualTo(FailureReason.INTERNAL);
+            assertThat(x.getFailureMessage()).contains("RecordTooLargeException");
+        });
+        assertThat(deadLetters.values()).singleElement().extracting(DeadLetter::getReason).isEqualTo(FailureReason.INTERNAL);
+    }
+
+    @Test
     void afterACrashWithCallsInFlightEveryJobStillGetsExactlyOneResult() {
         // The first worker's provider answers only after a minute: the crash catches every call in flight.
         ProviderAdapter slow = simulated(latency(60_000));
@@ -352,6 +393,45 @@ class WorkerKafkaTest {
         assertThat(results.values()).allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(ResultStatus.SUCCEEDED));
         assertThat(successor.metrics().jobsEnded()).isEqualTo(30);
         assertThat(sim.stats(slow.provider()).succeeded()).as("the crashed worker's calls never answered").isZero();
+    }
+
+    @Test
+    void afterACrashRecordsThatHadFinishedAboveTheCommittedOffsetAreNotCalledAgain() throws Exception {
+        // In-process provider: the first record must hang while the nine behind it finish.
+        FakeProvider first = new FakeProvider(Fixtures.PROVIDER, 5);
+        Worker crashing = start(config("w-skip-a"), first);
+        String topic = topics.provider(Fixtures.PROVIDER);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String kind = i == 0 ? "hang" : "ok";
+            RoutedRequest r = job(kind, kind + "-skip-" + prefix + i);
+            ids.add(r.getRequest().getJobId());
+            producer.send(new ProducerRecord<>(topic, 0, r.getRequest().getJobId(), codec.encode(topic, r)));
+        }
+        producer.flush();
+        await().atMost(WAIT).until(() -> crashing.metrics().jobsEnded() == 9);
+        // Committed at the hung record, nothing unfinished above it: all nine outputs are acknowledged.
+        await().atMost(WAIT).until(() -> committedMetadata(prefix + "workers", new TopicPartition(topic, 0)).equals("v1:9:"));
+
+        crashing.abort();
+        FakeProvider second = new FakeProvider(Fixtures.PROVIDER, 5);
+        second.release();
+        Worker successor = start(config("w-skip-b"), second);
+        await().atMost(WAIT).until(() -> resultsPerJob().keySet().containsAll(ids));
+        successor.close();
+
+        assertThat(second.calls.get()).as("only the unfinished record is called again").isEqualTo(1);
+        assertThat(successor.metrics().skippedFinishedRecords()).isEqualTo(9);
+        assertThat(resultsPerJob()).hasSize(10).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
+        assertThat(committedTotal(prefix + "workers")).isEqualTo(10);
+    }
+
+    private String committedMetadata(String groupId, TopicPartition partition) throws Exception {
+        try (Admin admin = cluster.admin()) {
+            OffsetAndMetadata o = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS).get(partition);
+            return o == null ? "" : o.metadata();
+        }
     }
 
     @Test
@@ -398,7 +478,8 @@ class WorkerKafkaTest {
     @Test
     void backpressureHoldsTheInFlightBound() {
         ProviderAdapter provider = simulated(latency(50));
-        Worker worker = start(config("w-bp").maxInFlightTotal(20).maxInFlightPerProvider(20).metricsPort(0), provider);
+        Worker worker = start(config("w-bp").maxInFlightTotal(20).maxInFlightPerProvider(20).metricsPort(0).jmx(true),
+                provider);
         List<String> ids = produce("ok", 300);
 
         await().atMost(WAIT).until(() -> resultsPerJob().keySet().containsAll(ids));
@@ -408,6 +489,16 @@ class WorkerKafkaTest {
         assertThat(resultsPerJob().values()).containsOnly(1L);
         assertThat(scrape(worker.metricsPort())).contains("detour_worker_calls_in_flight_peak 20\n")
                 .contains("detour_worker_jobs_ended_total 300\n");
+        assertThat(java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                .queryNames(objectName("dev.detour.worker.w-bp:*"), null)).isNotEmpty();
+    }
+
+    private static javax.management.ObjectName objectName(String name) {
+        try {
+            return new javax.management.ObjectName(name);
+        } catch (javax.management.MalformedObjectNameException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     private static String scrape(int port) {

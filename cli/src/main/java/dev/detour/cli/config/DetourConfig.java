@@ -122,6 +122,11 @@ public final class DetourConfig {
         };
     }
 
+    /** Every key and value. */
+    public Map<String, String> all() {
+        return values;
+    }
+
     /** Every key under a prefix, with the prefix removed. */
     public Map<String, String> subtree(String prefix) {
         String p = prefix.endsWith(".") ? prefix : prefix + ".";

@@ -43,6 +43,10 @@ public final class AuditCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    static String today() {
+        return java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+    }
+
     LedgerClient client() {
         String url = ledgerUrl != null ? ledgerUrl : System.getenv().getOrDefault(URL_ENV,
                 "http://127.0.0.1:" + LedgerConfig.DEFAULT_HTTP_PORT);
@@ -73,8 +77,8 @@ public final class AuditCommand implements Runnable {
         @ParentCommand AuditCommand audit;
         @Spec CommandLine.Model.CommandSpec spec;
         @Option(names = "--tenant", description = "Omit for all tenants together.") String tenant;
-        @Option(names = "--from", required = true, description = "First UTC day, YYYY-MM-DD.") String from;
-        @Option(names = "--to", required = true, description = "Last UTC day (inclusive), YYYY-MM-DD.") String to;
+        @Option(names = "--from", description = "First UTC day, YYYY-MM-DD (default: today).") String from = today();
+        @Option(names = "--to", description = "Last UTC day (inclusive), YYYY-MM-DD (default: today).") String to = today();
         @Option(names = "--group-by", defaultValue = "", description = "Any of tenant,provider,model,day.") String groupBy;
 
         @Override
@@ -107,8 +111,8 @@ public final class AuditCommand implements Runnable {
         @ParentCommand AuditCommand audit;
         @Spec CommandLine.Model.CommandSpec spec;
         @Option(names = "--tenant", required = true) String tenant;
-        @Option(names = "--from", required = true) String from;
-        @Option(names = "--to", required = true) String to;
+        @Option(names = "--from", description = "First UTC day, YYYY-MM-DD (default: today).") String from = today();
+        @Option(names = "--to", description = "Last UTC day (inclusive), YYYY-MM-DD (default: today).") String to = today();
 
         @Override
         public void run() {

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,6 +157,18 @@ public final class PollLoop implements Runnable {
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                if (!partitions.isEmpty()) {
+                    // The previous owner's commit says which records above it already finished.
+                    Map<TopicPartition, OffsetAndMetadata> committed = committedOf(new HashSet<>(partitions));
+                    for (TopicPartition p : partitions) {
+                        tracker.assigned(p, committed.get(p));
+                        OffsetAndMetadata c = committed.get(p);
+                        if (c != null && !c.metadata().isEmpty()) {
+                            log.info("{} resumes at offset {}; records the previous owner finished above it are skipped ({})",
+                                    p, c.offset(), c.metadata().length() > 40 ? c.metadata().substring(0, 40) + "..." : c.metadata());
+                        }
+                    }
+                }
                 List<TopicPartition> toPause = new ArrayList<>();
                 for (TopicPartition p : partitions) {
                     if (stopping || gate.full(providerOf(p))) {
@@ -177,6 +190,22 @@ public final class PollLoop implements Runnable {
         }
     }
 
+    /** Committed positions and metadata; without them nothing is skipped, which is only costlier. */
+    private Map<TopicPartition, OffsetAndMetadata> committedOf(Set<TopicPartition> partitions) {
+        for (int i = 0; i < 2; i++) {
+            try {
+                return consumer.committed(partitions);
+            } catch (WakeupException e) {
+                // a call finishing woke the consumer; ask again
+            } catch (RuntimeException e) {
+                log.warn("cannot read committed offsets of {}; finished records above them will be redone: {}",
+                        partitions, e.toString());
+                return Map.of();
+            }
+        }
+        return Map.of();
+    }
+
     private String providerOf(TopicPartition p) {
         return p.topic().substring(settings.topicPrefix().length() + "provider.".length());
     }
@@ -185,6 +214,12 @@ public final class PollLoop implements Runnable {
         for (TopicPartition tp : records.partitions()) {
             String provider = providerOf(tp);
             for (ConsumerRecord<byte[], byte[]> rec : records.records(tp)) {
+                if (tracker.finishedBefore(tp, rec.offset())) {
+                    // Done before a crash or rebalance (its outputs are acknowledged): do not pay twice.
+                    tracker.finish(tracker.start(tp, rec.offset()));
+                    metrics.skippedFinished();
+                    continue;
+                }
                 if (!gate.tryAdmit(provider)) {
                     // Read this record again once there is room; Kafka keeps the backlog, not our heap.
                     consumer.seek(tp, rec.offset());
@@ -232,18 +267,18 @@ public final class PollLoop implements Runnable {
         ConsumerRecord<byte[], byte[]> rec = task.record;
         SourcePosition source = new SourcePosition(rec.topic(), rec.partition(), rec.offset());
         Emitter emit = new Emitter(outlets, task::abandoned);
+        RoutedRequest routed = null;
         try {
-            RoutedRequest routed = decode(task, source, emit);
+            routed = decode(task, source, emit);
             if (routed != null) {
                 try {
                     runner.run(routed, source, emit);
                 } catch (RuntimeException e) {
+                    if (task.abandoned()) {
+                        return; // interrupted on abandonment; the new owner redoes the job
+                    }
                     log.error("internal error on job {}; ending it failed", routed.getRequest().getJobId(), e);
-                    long now = System.currentTimeMillis();
-                    String message = "internal worker error: " + e.getClass().getSimpleName();
-                    emit.result(JobRecords.failed(routed, null, FailureReason.INTERNAL, message, now));
-                    emit.deadLetter(JobRecords.deadLetter(routed, null, FailureReason.INTERNAL, null, message, source, now));
-                    metrics.jobEnded(JobEnd.FAILED);
+                    endFailed(routed, source, emit, "internal worker error: " + e.getClass().getSimpleName());
                 }
             }
             emit.awaitAll();
@@ -255,7 +290,17 @@ public final class PollLoop implements Runnable {
         } catch (ExecutionException e) {
             if (!task.abandoned()) {
                 metrics.publishFailed();
-                log.error("publishing outputs of {} failed; the record stays uncommitted", source, e.getCause());
+                if (routed != null && !(e.getCause() instanceof RetriableException)) {
+                    // A record the topic will never take (e.g. too large): end the job with a small
+                    // failed result instead of leaving the partition stuck at this offset.
+                    log.error("publishing outputs of {} failed; ending the job failed", source, e.getCause());
+                    if (publishFallback(routed, source, "output could not be published: "
+                            + e.getCause().getClass().getSimpleName())) {
+                        task.markFinished();
+                    }
+                } else {
+                    log.error("publishing outputs of {} failed; the record stays uncommitted", source, e.getCause());
+                }
             }
         } finally {
             gate.release(task.provider);
@@ -264,6 +309,28 @@ public final class PollLoop implements Runnable {
             if (pausedCount > 0 && gate.mayResume(task.provider) && wakeRequested.compareAndSet(false, true)) {
                 consumer.wakeup();
             }
+        }
+    }
+
+    private void endFailed(RoutedRequest routed, SourcePosition source, Emitter emit, String message) {
+        long now = System.currentTimeMillis();
+        emit.result(JobRecords.failed(routed, null, FailureReason.INTERNAL, message, now));
+        emit.deadLetter(JobRecords.deadLetter(routed, null, FailureReason.INTERNAL, null, message, source, now));
+        metrics.jobEnded(JobEnd.FAILED);
+    }
+
+    private boolean publishFallback(RoutedRequest routed, SourcePosition source, String message) {
+        Emitter fallback = new Emitter(outlets, () -> false);
+        try {
+            endFailed(routed, source, fallback, message);
+            fallback.awaitAll();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | RuntimeException e) {
+            log.error("the failed result of {} could not be published either; the record stays uncommitted", source, e);
+            return false;
         }
     }
 

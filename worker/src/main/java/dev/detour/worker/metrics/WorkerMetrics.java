@@ -19,11 +19,13 @@ public final class WorkerMetrics {
     public static final String CALL_LATENCY = "detour_worker_call_latency";
     public static final String CALL_ERRORS = "detour_worker_call_errors";
     public static final String RETRIES = "detour_worker_same_deployment_retries";
+    public static final String QUALITY_FAILED = "detour_worker_quality_gate_failures";
     public static final String THROTTLED = "detour_worker_throttled_calls";
     public static final String JOBS = "detour_worker_jobs";
     public static final String UNDECODABLE = "detour_worker_undecodable_records";
     public static final String ABANDONED = "detour_worker_abandoned_calls";
     public static final String PUBLISH_FAILURES = "detour_worker_publish_failures";
+    public static final String SKIPPED = "detour_worker_skipped_finished_records";
 
     /** How a record's processing ended, as counted in {@value #JOBS}. */
     public enum JobEnd { SUCCEEDED, FAILED, FAILED_OVER }
@@ -68,6 +70,11 @@ public final class WorkerMetrics {
         registry.counter(MetricName.of(RETRIES, "deployment", deploymentId)).inc();
     }
 
+    /** An answer that failed a quality gate; the job goes back to the router to escalate. */
+    public void qualityFailed(String deploymentId) {
+        registry.counter(MetricName.of(QUALITY_FAILED, "deployment", deploymentId)).inc();
+    }
+
     public void throttled(String deploymentId) {
         registry.counter(MetricName.of(THROTTLED, "deployment", deploymentId)).inc();
     }
@@ -87,6 +94,15 @@ public final class WorkerMetrics {
 
     public long abandonedCalls() {
         return abandoned.getCount();
+    }
+
+    /** A re-delivered record the previous owner had already finished. */
+    public void skippedFinished() {
+        registry.counter(SKIPPED).inc();
+    }
+
+    public long skippedFinishedRecords() {
+        return registry.counter(SKIPPED).getCount();
     }
 
     public void publishFailed() {

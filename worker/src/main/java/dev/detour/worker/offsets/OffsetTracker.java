@@ -66,7 +66,7 @@ public final class OffsetTracker {
         for (TopicPartition p : partitions) {
             PartitionOffsets offsets = owned.get(p);
             if (offsets != null) {
-                offsets.commitDue().ifPresent(o -> due.put(p, new OffsetAndMetadata(o)));
+                offsets.commitDue().ifPresent(o -> due.put(p, o));
             }
         }
         return due;
@@ -77,9 +77,25 @@ public final class OffsetTracker {
         positions.forEach((p, o) -> {
             PartitionOffsets offsets = owned.get(p);
             if (offsets != null) {
-                offsets.committed(o.offset());
+                offsets.committed(o);
             }
         });
+    }
+
+    /**
+     * A partition was assigned: a new ownership begins, knowing from the committed metadata which
+     * records above the committed offset the previous owner already finished.
+     */
+    public void assigned(TopicPartition partition, OffsetAndMetadata committed) {
+        FinishedAbove inherited = committed == null ? null
+                : FinishedAbove.decode(committed.offset(), committed.metadata()).orElse(null);
+        owned.put(partition, new PartitionOffsets(inherited));
+    }
+
+    /** Whether this record finished under the previous owner (then it is skipped, not processed). */
+    public boolean finishedBefore(TopicPartition partition, long offset) {
+        PartitionOffsets offsets = owned.get(partition);
+        return offsets != null && offsets.finishedBefore(offset);
     }
 
     /** Ends the ownership of a partition; its unfinished records are abandoned. */

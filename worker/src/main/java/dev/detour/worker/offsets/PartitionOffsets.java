@@ -1,6 +1,8 @@
 package dev.detour.worker.offsets;
 
+import java.util.Optional;
 import java.util.OptionalLong;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import java.util.TreeSet;
 
 /**
@@ -17,6 +19,22 @@ public final class PartitionOffsets {
     private final TreeSet<Long> unfinished = new TreeSet<>();
     private long highestStarted = -1;
     private long lastCommitted = -1;
+    private String lastMetadata = "";
+    private final FinishedAbove inherited;
+
+    public PartitionOffsets() {
+        this(null);
+    }
+
+    /** @param inherited records the previous owner finished above its commit (skipped here), or null */
+    public PartitionOffsets(FinishedAbove inherited) {
+        this.inherited = inherited;
+    }
+
+    /** Whether the previous owner already finished this record, so it must not be processed again. */
+    public boolean finishedBefore(long offset) {
+        return inherited != null && inherited.finished(offset);
+    }
 
     /** A record at this offset starts; offsets must be handed out in increasing order. */
     public void started(long offset) {
@@ -51,13 +69,31 @@ public final class PartitionOffsets {
         return highestStarted < 0 ? OptionalLong.empty() : OptionalLong.of(highestStarted + 1);
     }
 
-    /** The committable offset when it moved since the last {@link #committed(long)}; else empty. */
-    public OptionalLong commitDue() {
+    /**
+     * The position to commit, with the finished records above it in the metadata, when either moved
+     * since the last successful commit; else empty.
+     */
+    public Optional<OffsetAndMetadata> commitDue() {
         OptionalLong next = committable();
-        return next.isPresent() && next.getAsLong() > lastCommitted ? next : OptionalLong.empty();
+        if (next.isEmpty()) {
+            return Optional.empty();
+        }
+        long committed = next.getAsLong();
+        String metadata = "";
+        if (!unfinished.isEmpty() && highestStarted > committed) {
+            metadata = new FinishedAbove(committed, highestStarted, new TreeSet<>(unfinished.tailSet(committed, false)))
+                    .encode();
+        }
+        if (committed <= lastCommitted && metadata.equals(lastMetadata)) {
+            return Optional.empty();
+        }
+        return Optional.of(new OffsetAndMetadata(committed, metadata));
     }
 
-    public void committed(long offset) {
-        lastCommitted = Math.max(lastCommitted, offset);
+    public void committed(OffsetAndMetadata position) {
+        if (position.offset() >= lastCommitted) {
+            lastCommitted = position.offset();
+            lastMetadata = position.metadata();
+        }
     }
 }

@@ -15,6 +15,10 @@ public record DemoSummary(String headline, Map<String, String> rows) {
         rows.put("jobs finished", Integer.toString(finished));
         rows.put("success rate", finished == 0 ? "-" : String.format("%.2f%%", 100.0 * stats.succeededCount() / finished));
         rows.put("failed jobs", Integer.toString(stats.failedCount()));
+        stats.samples().stream().filter(js -> !js.succeeded())
+                .collect(java.util.stream.Collectors.groupingBy(js -> String.valueOf(js.failureReason()), java.util.TreeMap::new,
+                        java.util.stream.Collectors.counting()))
+                .forEach((reason, n) -> rows.put("  failed: " + reason.toLowerCase(), Long.toString(n)));
         rows.put("jobs that failed over", Integer.toString(stats.failoverCount()));
         rows.put("end-to-end latency p50", latency.getTotalCount() == 0 ? "-" : latency.getValueAtPercentile(50) + " ms");
         rows.put("end-to-end latency p99", latency.getTotalCount() == 0 ? "-" : latency.getValueAtPercentile(99) + " ms");

@@ -18,6 +18,7 @@ import dev.detour.schema.TenantPolicy;
 import dev.detour.schema.Tier;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -176,6 +177,20 @@ public final class RoutingPolicy {
                     "no deployment of '" + request.getModel() + "' fits: " + rejected);
         }
 
+        // Per-job cooldowns: a deployment this job already tried that answered with a capacity or transient
+        // fault stays out until its retry-after (or the class backoff) has passed. Without this, two
+        // throttled deployments bounce a job between them through all its attempts in milliseconds.
+        Map<String, Long> cooling = new HashMap<>();
+        for (AttemptSummary t : tried) {
+            if (t.getErrorClass() == null || t.getSucceeded()) {
+                continue;
+            }
+            long ended = Math.max(t.getEndedAtMs(), 0);
+            long until = Math.max(ended + config.backoffMs(t.getErrorClass(), t.getAttempt()),
+                    t.getRetryAfterMs() == null ? 0 : ended + t.getRetryAfterMs());
+            cooling.merge(t.getDeploymentId(), until, Math::max);
+        }
+
         // Dynamic eligibility: drains, breakers, cooldowns, the deployment that just failed.
         String justFailed = last == null ? null : last.getDeploymentId();
         List<Candidate> eligible = new ArrayList<>();
@@ -210,6 +225,12 @@ public final class RoutingPolicy {
             if (d.getId().equals(justFailed)) {
                 justFailedCandidate = c;
                 waiting.merge("just failed", 1, Integer::sum);
+                continue;
+            }
+            long coolingUntil = cooling.getOrDefault(d.getId(), 0L);
+            if (coolingUntil > nowMs) {
+                waiting.merge("failed earlier for this job, backing off", 1, Integer::sum);
+                wakeHint = Math.min(wakeHint, coolingUntil);
                 continue;
             }
             eligible.add(c);

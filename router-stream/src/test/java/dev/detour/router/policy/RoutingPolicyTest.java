@@ -102,6 +102,23 @@ class RoutingPolicyTest {
     }
 
     @Test
+    void aDeploymentThisJobWasThrottledByStaysOutUntilItsRetryAfterEvenWhenItDidNotFailLast() {
+        FakeState s = new FakeState(threeProviders());
+        s.health.put("gamma/small-c", FakeState.open(NOW + 60_000));
+        // alpha said "retry in 5 s", then beta throttled too: the job must not bounce straight back to alpha.
+        var tried = List.of(failedAttempt(1, "j", "alpha/small-a", ErrorClass.RATE_LIMITED, 5_000L, NOW - 20),
+                failedAttempt(2, "j", "beta/small-b", ErrorClass.RATE_LIMITED, 800L, NOW - 5));
+        RoutingDecision d = policy.decide(request("j", "chat", NOW), tried, s, NOW);
+        assertThat(d).isInstanceOfSatisfying(RoutingDecision.Route.class, r -> {
+            assertThat(r.deployment().getId()).isEqualTo("beta/small-b");
+            assertThat(r.notBeforeMs()).isGreaterThanOrEqualTo(NOW - 5 + 800);
+        });
+
+        // Once alpha's retry-after has passed it is a candidate again.
+        assertThat(chosen(policy.decide(request("j", "chat", NOW), tried, s, NOW + 6_000))).isEqualTo("alpha/small-a");
+    }
+
+    @Test
     void parksWhenEveryBreakerIsOpenWithTheEarliestWakeUp() {
         FakeState s = new FakeState(threeProviders());
         s.health.put("alpha/small-a", FakeState.open(NOW + 3_000));

@@ -1,5 +1,6 @@
 package dev.detour.client;
 
+import dev.detour.core.TopicReader;
 import dev.detour.core.Topics;
 import dev.detour.schema.CompletionRequest;
 import dev.detour.schema.DeadLetter;
@@ -12,14 +13,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -38,6 +36,27 @@ public final class DeadLetterReplay {
     /** What a replay did with one dead letter. */
     public record Replayed(String originalJobId, String newJobId, String tenant, String reason, long failedAtMs) {}
 
+    /** At most a given number of sends per second. */
+    private static final class Pace {
+        private final long intervalNanos;
+        private long next = System.nanoTime();
+
+        Pace(double perSecond) {
+            this.intervalNanos = perSecond > 0 ? (long) (1e9 / perSecond) : 0;
+        }
+
+        void await() {
+            if (intervalNanos == 0) {
+                return;
+            }
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            next = Math.max(next, System.nanoTime()) + intervalNanos;
+        }
+    }
+
     private final DetourClientConfig config;
     private final Topics topics;
     private final SchemaRegistryClient registry;
@@ -53,8 +72,7 @@ public final class DeadLetterReplay {
      *
      * @param ratePerSecond at most this many jobs per second; 0 for no limit
      */
-    public List<Replayed> replay(ReplayFilter filter, boolean dryRun, double ratePerSecond, Duration newDeadline)
-            throws InterruptedException {
+    public List<Replayed> replay(ReplayFilter filter, boolean dryRun, double ratePerSecond, Duration newDeadline) {
         List<Replayed> done = new ArrayList<>();
         AvroSerde<DeadLetter> dlSerde = new AvroSerde<>(DeadLetter.class, registry);
         Properties cp = new Properties();
@@ -66,54 +84,39 @@ public final class DeadLetterReplay {
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         pp.put(ProducerConfig.ACKS_CONFIG, "all");
-        long intervalNanos = ratePerSecond > 0 ? (long) (1e9 / ratePerSecond) : 0;
-        long next = System.nanoTime();
+        Pace pace = new Pace(ratePerSecond);
         try (var consumer = new KafkaConsumer<>(cp, new StringDeserializer(), new ByteArrayDeserializer());
              var producer = dryRun ? null : new KafkaProducer<>(pp, new StringSerializer(),
                      new AvroSerde<>(CompletionRequest.class, registry).serializer())) {
             String topic = topics.deadLetter();
-            List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(parts));
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
-                    if (rec.offset() >= end.get(new TopicPartition(rec.topic(), rec.partition()))) {
-                        continue;
-                    }
-                    DeadLetter d;
-                    try {
-                        d = dlSerde.deserializer().deserialize(topic, rec.value());
-                    } catch (SerializationException e) {
-                        continue; // a dead letter we cannot read cannot be replayed; audit lists it
-                    }
-                    if (d == null || d.getRequest() == null || !filter.matches(d)) {
-                        continue;
-                    }
-                    CompletionRequest original = d.getRequest();
-                    String newId = original.getJobId().replaceFirst("~replay-\\d+-\\d+$", "")
-                            + "~replay-" + rec.partition() + "-" + rec.offset();
-                    if (!dryRun) {
-                        if (intervalNanos > 0) {
-                            long wait = next - System.nanoTime();
-                            if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
-                            next = Math.max(next, System.nanoTime()) + intervalNanos;
-                        }
-                        long now = System.currentTimeMillis();
-                        Map<String, String> meta = new HashMap<>(original.getMetadata());
-                        meta.put("replayOf", original.getJobId());
-                        CompletionRequest again = CompletionRequest.newBuilder(original)
-                                .setJobId(newId)
-                                .setSubmittedAtMs(now)
-                                .setDeadlineMs(now + newDeadline.toMillis())
-                                .setMetadata(meta)
-                                .build();
-                        producer.send(new ProducerRecord<>(topics.requests(), newId, again));
-                    }
-                    done.add(new Replayed(original.getJobId(), newId, d.getTenant(), d.getReason().name(), d.getFailedAtMs()));
+            TopicReader.readToEnd(consumer, TopicReader.assignFromBeginning(consumer, topic, Duration.ofSeconds(30)), rec -> {
+                DeadLetter d;
+                try {
+                    d = dlSerde.deserializer().deserialize(topic, rec.value());
+                } catch (SerializationException e) {
+                    return; // a dead letter we cannot read cannot be replayed; audit lists it
                 }
-            }
+                if (d == null || d.getRequest() == null || !filter.matches(d)) {
+                    return;
+                }
+                CompletionRequest original = d.getRequest();
+                String newId = original.getJobId().replaceFirst("~replay-\\d+-\\d+$", "")
+                        + "~replay-" + rec.partition() + "-" + rec.offset();
+                if (producer != null) {
+                    pace.await();
+                    long now = System.currentTimeMillis();
+                    Map<String, String> meta = new HashMap<>(original.getMetadata());
+                    meta.put("replayOf", original.getJobId());
+                    CompletionRequest again = CompletionRequest.newBuilder(original)
+                            .setJobId(newId)
+                            .setSubmittedAtMs(now)
+                            .setDeadlineMs(now + newDeadline.toMillis())
+                            .setMetadata(meta)
+                            .build();
+                    producer.send(new ProducerRecord<>(topics.requests(), newId, again));
+                }
+                done.add(new Replayed(original.getJobId(), newId, d.getTenant(), d.getReason().name(), d.getFailedAtMs()));
+            });
             if (producer != null) {
                 producer.flush();
             }

@@ -1,20 +1,18 @@
 package dev.detour.cli.component;
 
 import dev.detour.cli.config.DetourConfig;
+import dev.detour.core.TopicReader;
 import dev.detour.core.config.ConfigKeys;
 import dev.detour.schema.Catalog;
 import dev.detour.schema.ConfigRecord;
 import dev.detour.schemas.serde.AvroSerde;
 import dev.detour.schemas.serde.SchemaRegistryClients;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -41,14 +39,7 @@ public final class ConfigTopicReader implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         this.serde = new AvroSerde<>(ConfigRecord.class, SchemaRegistryClients.forUrl(config.registryUrl()));
         this.topic = config.topics().config();
-        List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(i -> new TopicPartition(topic, i.partition())).toList();
-        consumer.assign(parts);
-        consumer.seekToBeginning(parts);
-        Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-        while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-            consumer.poll(Duration.ofMillis(200)).forEach(this::apply);
-        }
+        TopicReader.readToEnd(consumer, TopicReader.assignFromBeginning(consumer, topic, Duration.ofSeconds(30)), this::apply);
         this.thread = Thread.ofPlatform().daemon(true).name("detour-config-reader").start(this::follow);
     }
 

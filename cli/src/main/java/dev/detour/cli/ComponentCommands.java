@@ -3,6 +3,7 @@ package dev.detour.cli;
 import dev.detour.cli.component.Components;
 import dev.detour.cli.component.ConfigTopicReader;
 import dev.detour.cli.config.DetourConfig;
+import dev.detour.cli.security.ComponentAccess;
 import dev.detour.core.TopicProvisioner;
 import dev.detour.core.catalog.CatalogLoader;
 import dev.detour.core.catalog.CatalogOptions;
@@ -53,6 +54,18 @@ final class ComponentCommands {
         }
     }
 
+    /** Fails with one line naming the topic and the missing operations when this principal lacks an ACL it needs. */
+    static void checkAccess(DetourConfig c, ComponentAccess access) {
+        Properties p = new Properties();
+        p.putAll(c.kafkaClientProperties());
+        p.put("bootstrap.servers", c.bootstrapServers());
+        try (Admin a = Admin.create(p)) {
+            access.verify(a);
+        } catch (ComponentAccess.AccessDeniedException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
     @Command(name = "router", description = "Run the router (Kafka Streams) against a cluster.")
     static final class RouterCmd implements Callable<Integer> {
         @Mixin ConnectionOptions connection;
@@ -69,6 +82,7 @@ final class ComponentCommands {
             } catch (IllegalArgumentException e) {
                 throw new UserError("bad router config: " + e.getMessage());
             }
+            checkAccess(c, ComponentAccess.router(rc.topics(), rc.applicationId()));
             return Components.runUntilStopped("router", Router.start(rc));
         }
     }
@@ -82,6 +96,7 @@ final class ComponentCommands {
             DetourConfig c = connection.config();
             ConnectionOptions.checkReachable(c);
             provision(c);
+            checkAccess(c, ComponentAccess.worker(c.topics(), c.get("worker.group.id", "detour-worker")));
             ConfigTopicReader configTopic = new ConfigTopicReader(c);
             if (configTopic.catalog() == null) {
                 configTopic.close();
@@ -126,6 +141,7 @@ final class ComponentCommands {
                             c.get("ledger.advertised.host", "127.0.0.1"))
                     .withClientProperties(c.kafkaClientProperties());
             provision(c);
+            checkAccess(c, ComponentAccess.ledger(c.topics(), lc.applicationId()));
             Ledger ledger = Ledger.start(lc);
             System.err.println("ledger: HTTP API at " + ledger.httpUrl());
             return Components.runUntilStopped("ledger", ledger);

@@ -29,6 +29,7 @@ import java.util.stream.Stream;
  * @param maxContextTokens  when set, prompts estimated above it fail with the API's context-length error
  * @param hangMs            how long an injected TIMEOUT holds the request
  * @param reply             fixed answer text; null for the deterministic default echo
+ * @param expectedKeys      when set, requests must carry one of these keys (a provider account with several keys)
  * @param seed              randomness of this provider (latency draws, error draws); null uses the
  *                          simulator's seed
  */
@@ -46,7 +47,8 @@ public record ProviderScript(
         Integer maxContextTokens,
         Long hangMs,
         String reply,
-        Long seed) {
+        Long seed,
+        List<String> expectedKeys) {
 
     public static final long DEFAULT_HANG_MS = 120_000;
 
@@ -58,6 +60,7 @@ public record ProviderScript(
         down = down != null && down;
         burst = burst == null ? null : Math.max(1, burst);
         hangMs = hangMs == null ? DEFAULT_HANG_MS : hangMs;
+        expectedKeys = expectedKeys == null ? null : List.copyOf(expectedKeys);
         double total = 0;
         for (Map.Entry<ErrorClass, Double> e : errorRates.entrySet()) {
             if (e.getValue() < 0 || e.getValue() > 1) {
@@ -75,58 +78,72 @@ public record ProviderScript(
 
     /** Answers at once, never fails, accepts any key. */
     public static ProviderScript healthy() {
-        return new ProviderScript(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new ProviderScript(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public ProviderScript withLatency(Latency l) {
-        return new ProviderScript(l, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed);
+        return new ProviderScript(l, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, expectedKeys);
     }
 
     public ProviderScript withErrorRate(ErrorClass cls, double rate) {
         EnumMap<ErrorClass, Double> m = new EnumMap<>(ErrorClass.class);
         m.putAll(errorRates);
         m.put(cls, rate);
-        return new ProviderScript(latency, m, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed);
+        return new ProviderScript(latency, m, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, expectedKeys);
     }
 
     public ProviderScript withRateLimit(double perSecond, int burstSize) {
-        return new ProviderScript(latency, errorRates, perSecond, burstSize, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed);
+        return new ProviderScript(latency, errorRates, perSecond, burstSize, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, expectedKeys);
     }
 
     public ProviderScript withOutage(long fromMs, long toMs, String mode) {
         return new ProviderScript(latency, errorRates, requestsPerSecond, burst,
                 Stream.concat(outages.stream(), Stream.of(new Window(fromMs, toMs, mode))).toList(), down, slowdowns, expectedKey,
-                maxContextTokens, hangMs, reply, seed);
+                maxContextTokens, hangMs, reply, seed, expectedKeys);
     }
 
     public ProviderScript withDown(boolean isDown) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, isDown, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, isDown, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, expectedKeys);
     }
 
     public ProviderScript withSlowdown(long fromMs, long toMs, double factor, long extraMs) {
         return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down,
                 Stream.concat(slowdowns.stream(), Stream.of(new Slowdown(fromMs, toMs, factor, extraMs))).toList(), expectedKey,
-                maxContextTokens, hangMs, reply, seed);
+                maxContextTokens, hangMs, reply, seed, expectedKeys);
     }
 
     public ProviderScript withExpectedKey(String key) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, key, maxContextTokens, hangMs, reply, seed);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, key, maxContextTokens, hangMs, reply, seed, expectedKeys);
+    }
+
+    /** Accepts any of these keys and no other (several keys of one account; change it live to revoke one). */
+    public ProviderScript withExpectedKeys(java.util.Collection<String> keys) {
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, null, maxContextTokens, hangMs, reply, seed,
+                List.copyOf(keys));
+    }
+
+    /** True when a request with this key (null for none) passes the key check. */
+    public boolean acceptsKey(String key) {
+        if (expectedKey == null && (expectedKeys == null || expectedKeys.isEmpty())) {
+            return true;
+        }
+        return key != null && (key.equals(expectedKey) || expectedKeys != null && expectedKeys.contains(key));
     }
 
     public ProviderScript withMaxContextTokens(int tokens) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, tokens, hangMs, reply, seed);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, tokens, hangMs, reply, seed, expectedKeys);
     }
 
     public ProviderScript withHangMs(long ms) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, ms, reply, seed);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, ms, reply, seed, expectedKeys);
     }
 
     public ProviderScript withReply(String text) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, text, seed);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, text, seed, expectedKeys);
     }
 
     public ProviderScript withSeed(long s) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, s);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, s, expectedKeys);
     }
 
     /**

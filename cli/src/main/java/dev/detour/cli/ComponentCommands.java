@@ -1,5 +1,7 @@
 package dev.detour.cli;
 
+import dev.detour.cli.component.AdminEndpoint;
+import dev.detour.cli.component.ComponentMetrics;
 import dev.detour.cli.component.Components;
 import dev.detour.cli.component.ConfigTopicReader;
 import dev.detour.cli.config.DetourConfig;
@@ -66,6 +68,13 @@ final class ComponentCommands {
         }
     }
 
+    /** The router's own settings: everything under router. except the admin endpoint's keys, which are the CLI's. */
+    static java.util.Map<String, String> routerSettings(DetourConfig c) {
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>(c.subtree("router"));
+        settings.keySet().removeIf(k -> k.startsWith("admin."));
+        return settings;
+    }
+
     @Command(name = "router", description = "Run the router (Kafka Streams) against a cluster.")
     static final class RouterCmd implements Callable<Integer> {
         @Mixin ConnectionOptions connection;
@@ -78,12 +87,19 @@ final class ComponentCommands {
             try {
                 rc = dev.detour.router.RouterSettings.apply(RouterConfig.defaults(c.bootstrapServers(), c.registryUrl())
                         .withTopics(c.topics())
-                        .withStreamsOverrides(c.kafkaClientProperties()), c.subtree("router"));
+                        .withStreamsOverrides(c.kafkaClientProperties()), routerSettings(c));
             } catch (IllegalArgumentException e) {
                 throw new UserError("bad router config: " + e.getMessage());
             }
             checkAccess(c, ComponentAccess.router(rc.topics(), rc.applicationId()));
-            return Components.runUntilStopped("router", Router.start(rc));
+            Router router = Router.start(rc);
+            AdminEndpoint admin = AdminEndpoint.start(c.get("router.admin.host", "0.0.0.0"), c.getInt("router.admin.port", 9405),
+                    router::isRunning, () -> ComponentMetrics.router(router));
+            System.err.println("router: health and metrics on port " + admin.port());
+            return Components.runUntilStopped("router", () -> {
+                admin.close();
+                router.close();
+            });
         }
     }
 
@@ -144,7 +160,13 @@ final class ComponentCommands {
             checkAccess(c, ComponentAccess.ledger(c.topics(), lc.applicationId()));
             Ledger ledger = Ledger.start(lc);
             System.err.println("ledger: HTTP API at " + ledger.httpUrl());
-            return Components.runUntilStopped("ledger", ledger);
+            dev.detour.ledger.LedgerClient self = new dev.detour.ledger.LedgerClient(ledger.httpUrl());
+            AdminEndpoint admin = AdminEndpoint.start(c.get("ledger.admin.host", "0.0.0.0"), c.getInt("ledger.admin.port", 9406),
+                    ledger::isRunning, () -> ComponentMetrics.ledger(self, ledger.isRunning()));
+            return Components.runUntilStopped("ledger", () -> {
+                admin.close();
+                ledger.close();
+            });
         }
     }
 
@@ -162,7 +184,12 @@ final class ComponentCommands {
                     .withKafkaClientProps(c.kafkaClientProperties());
             SchemaRegistryServer server = SchemaRegistryServer.start(rc);
             System.err.println("registry: " + server.url());
-            return Components.runUntilStopped("registry", server);
+            AdminEndpoint admin = AdminEndpoint.start(c.get("registry.admin.host", "0.0.0.0"), c.getInt("registry.admin.port", 9407),
+                    () -> true, () -> "# TYPE detour_registry_up gauge\ndetour_registry_up 1\n");
+            return Components.runUntilStopped("registry", () -> {
+                admin.close();
+                server.close();
+            });
         }
     }
 

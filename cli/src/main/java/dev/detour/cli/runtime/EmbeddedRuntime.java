@@ -198,7 +198,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
     }
 
     /** A key the simulator expects; it stands in for a real provider key and is never logged. */
-    private static String simulatedKey(ProviderSpec p) {
+    public static String simulatedKey(ProviderSpec p) {
         return "sim-" + p.getName() + "-key";
     }
 

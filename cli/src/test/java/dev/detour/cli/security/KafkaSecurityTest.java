@@ -42,7 +42,10 @@ import picocli.CommandLine;
 class KafkaSecurityTest {
     private static final String PREFIX = "sec.";
     private static final Topics TOPICS = new Topics(PREFIX, 6, (short) 1);
-    private static final List<String> ROLES = List.of("registry", "router", "worker", "ledger", "client", "stranger", "halfrouter");
+    private static final List<String> ROLES = List.of("registry", "router", "worker", "ledger", "client", "stranger", "halfrouter", "tenanta");
+
+    private static final Topics TENANT_A = new Topics("a.", 1, (short) 1);
+    private static final Topics TENANT_B = new Topics("b.", 1, (short) 1);
 
     @TempDir
     static Path dir;
@@ -69,6 +72,9 @@ class KafkaSecurityTest {
                     .filter(b -> !(b.pattern().resourceType() == ResourceType.TOPIC && b.pattern().name().equals(TOPICS.results())
                             && b.entry().operation() == AclOperation.WRITE))
                     .forEach(acls::add);
+            // Tenancy by installation prefix: tenant A's principal gets the client ACLs of prefix "a." only.
+            new TopicProvisioner(admin).ensure(List.of(TENANT_A.fixed().get(0), TENANT_B.fixed().get(0)));
+            acls.addAll(ComponentAccess.client(TENANT_A).bindings("User:tenanta"));
             admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
         }
     }
@@ -155,6 +161,24 @@ class KafkaSecurityTest {
         assertThat(cli.exit).isEqualTo(2);
         assertThat(cli.errLines()).containsExactly("detour: router: not authorized to write topic " + TOPICS.results()
                 + "; grant the router ACLs in docs/operations.md");
+    }
+
+    @Test
+    void aTenantPrincipalCanPublishOnlyToItsOwnInstallationsRequestsTopic() throws Exception {
+        Map<String, Object> p = new HashMap<>(broker.clientProperties("tenanta"));
+        p.put("bootstrap.servers", broker.bootstrapServers());
+        p.put("max.block.ms", "10000");
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(p,
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(TENANT_A.requests(), "job", "x"))
+                            .get(10, TimeUnit.SECONDS) != null);
+            for (String other : List.of(TENANT_B.requests(), TOPICS.requests())) {
+                assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> producer.send(
+                        new org.apache.kafka.clients.producer.ProducerRecord<>(other, "job", "x")).get(10, TimeUnit.SECONDS)))
+                        .as(other).hasRootCauseInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+            }
+        }
     }
 
     private record Cli(int exit, String err) {

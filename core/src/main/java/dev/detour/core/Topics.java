@@ -28,6 +28,13 @@ public record Topics(String prefix, int partitions, short replication) {
     /** Compacted health table of the deployments, written by the router (key deploymentId, HealthSnapshot). */
     public String health() { return prefix + "health"; }
     public String schemas() { return "_" + prefix + "schemas"; }
+    /** Compacted last-resort answers (key cache key, CachedAnswer), written and read by the router. */
+    public String cache() { return prefix + "cache"; }
+
+    /** The cache topic keeps at most this long (each entry also carries its tenant's shorter TTL). */
+    public static final Duration CACHE_RETENTION = Duration.ofDays(7);
+    /** Bound on the cache topic's size per partition; the oldest segments go first. */
+    public static final long CACHE_RETENTION_BYTES = 256L * 1024 * 1024;
 
     /** The topic a provider's workers consume. */
     public String provider(String providerName) {
@@ -50,6 +57,14 @@ public record Topics(String prefix, int partitions, short replication) {
         all.add(TopicSpec.compacted(budgets(), partitions, replication));
         all.add(TopicSpec.compacted(health(), 1, replication));
         all.add(TopicSpec.compacted(schemas(), 1, replication));
+        all.add(new TopicSpec(cache(), partitions, replication, Map.of(
+                // compact: one answer per key; delete: entries older than the longest TTL and beyond the
+                // size bound go, so the cache cannot grow without limit.
+                "cleanup.policy", "compact,delete",
+                "retention.ms", Long.toString(CACHE_RETENTION.toMillis()),
+                "retention.bytes", Long.toString(CACHE_RETENTION_BYTES),
+                "min.compaction.lag.ms", "0",
+                "segment.ms", Long.toString(Duration.ofHours(1).toMillis()))));
         return all;
     }
 

@@ -81,8 +81,14 @@ public final class Worker implements AutoCloseable {
 
         KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(producerProperties(config), new StringSerializer(), new ByteArraySerializer());
-        KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> consumer;
+        try {
+            consumer = new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer());
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            throw e;
+        }
         List<String> providerTopics = config.providers().stream().map(topics::provider).toList();
         PollLoop loop = new PollLoop(consumer, new PollLoop.Settings(config.topicPrefix(), providerTopics,
                 config.revokeGrace(), config.shutdownGrace(), config.commitInterval()),

@@ -36,7 +36,9 @@ final class TopicTail<T> implements AutoCloseable {
             try {
                 while (!closed) {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                        records.add(new Keyed<>(r.key(), decode.apply(r.value())));
+                        if (r.value() != null) { // probes written to check the topic is ready
+                            records.add(new Keyed<>(r.key(), decode.apply(r.value())));
+                        }
                     }
                 }
             } catch (WakeupException e) {

@@ -46,7 +46,7 @@ public record ComponentAccess(String component, Map<String, Set<AclOperation>> t
     private static final Set<AclOperation> STREAMS_INTERNAL = EnumSet.of(AclOperation.READ, AclOperation.WRITE,
             AclOperation.DESCRIBE, AclOperation.CREATE, AclOperation.DELETE, AclOperation.DESCRIBE_CONFIGS);
 
-    /** The router: consumes requests, retries, feedback, config, budgets; produces provider topics (creating them), results, dead letters, health. */
+    /** The router: consumes requests, retries, feedback, config, budgets; produces provider topics (creating them), results, dead letters; reads and writes health and the last-resort cache. */
     public static ComponentAccess router(Topics t, String applicationId) {
         Map<String, Set<AclOperation>> topics = new LinkedHashMap<>();
         topics.put(t.requests(), READ);
@@ -55,7 +55,9 @@ public record ComponentAccess(String component, Map<String, Set<AclOperation>> t
         topics.put(t.config(), READ);
         topics.put(t.budgets(), READ);
         topics.put(t.health(), READ_WRITE);
-        topics.put(t.results(), WRITE);
+        topics.put(t.cache(), READ_WRITE);
+        topics.put(t.results(), READ_WRITE); // reads known-good answers into the last-resort cache
+        topics.put(t.usage(), WRITE);        // zero-cost usage of answers served from the cache
         topics.put(t.deadLetter(), WRITE);
         Map<String, Set<AclOperation>> prefixed = new LinkedHashMap<>();
         prefixed.put(t.provider(""), EnumSet.of(AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.CREATE));
@@ -99,6 +101,13 @@ public record ComponentAccess(String component, Map<String, Set<AclOperation>> t
         topics.put(t.requests(), WRITE);
         topics.put(t.results(), READ);
         return new ComponentAccess("client", topics, Map.of(), List.of(), null);
+    }
+
+    /** The gateway: an application that also reads the config topic (tenant policies, API key hashes). */
+    public static ComponentAccess gateway(Topics t) {
+        Map<String, Set<AclOperation>> topics = new LinkedHashMap<>(client(t).topics());
+        topics.put(t.config(), READ);
+        return new ComponentAccess("gateway", topics, Map.of(), List.of(), null);
     }
 
     /** The ACL bindings that grant this access to {@code principal} (e.g. {@code User:router}) from any host. */

@@ -86,7 +86,7 @@ class ComposeServicesTest {
             s.path("depends_on").fields().forEachRemaining(d -> deps.put(d.getKey(), d.getValue().path("condition").asText()));
             services.put(e.getKey(), new Service(e.getKey(), command, env, health, deps));
         });
-        assertThat(services.keySet()).contains("registry", "simulator", "catalog", "router-1", "router-2", "worker-1", "worker-2", "ledger");
+        assertThat(services.keySet()).contains("registry", "simulator", "catalog", "router-1", "router-2", "worker-1", "worker-2", "ledger", "gateway");
 
         // Prometheus scrapes every long-running Detour service that has a metrics endpoint.
         String prometheus = Files.readString(ROOT.resolve("deploy/prometheus/prometheus.yml"));

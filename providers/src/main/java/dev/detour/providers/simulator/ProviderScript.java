@@ -29,9 +29,11 @@ import java.util.stream.Stream;
  * @param maxContextTokens  when set, prompts estimated above it fail with the API's context-length error
  * @param hangMs            how long an injected TIMEOUT holds the request
  * @param reply             fixed answer text; null for the deterministic default echo
- * @param expectedKeys      when set, requests must carry one of these keys (a provider account with several keys)
  * @param seed              randomness of this provider (latency draws, error draws); null uses the
  *                          simulator's seed
+ * @param quality           scripted share of bad answers (malformed JSON, refusals, too short); null: all good
+ * @param modelQuality      the same per provider model name, overriding {@code quality}
+ * @param expectedKeys      when set, requests must carry one of these keys (several keys of one account)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -48,6 +50,8 @@ public record ProviderScript(
         Long hangMs,
         String reply,
         Long seed,
+        Quality quality,
+        Map<String, Quality> modelQuality,
         List<String> expectedKeys) {
 
     public static final long DEFAULT_HANG_MS = 120_000;
@@ -60,6 +64,7 @@ public record ProviderScript(
         down = down != null && down;
         burst = burst == null ? null : Math.max(1, burst);
         hangMs = hangMs == null ? DEFAULT_HANG_MS : hangMs;
+        modelQuality = modelQuality == null ? Map.of() : Map.copyOf(modelQuality);
         expectedKeys = expectedKeys == null ? null : List.copyOf(expectedKeys);
         double total = 0;
         for (Map.Entry<ErrorClass, Double> e : errorRates.entrySet()) {
@@ -78,48 +83,48 @@ public record ProviderScript(
 
     /** Answers at once, never fails, accepts any key. */
     public static ProviderScript healthy() {
-        return new ProviderScript(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new ProviderScript(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public ProviderScript withLatency(Latency l) {
-        return new ProviderScript(l, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, expectedKeys);
+        return new ProviderScript(l, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, quality, modelQuality, expectedKeys);
     }
 
     public ProviderScript withErrorRate(ErrorClass cls, double rate) {
         EnumMap<ErrorClass, Double> m = new EnumMap<>(ErrorClass.class);
         m.putAll(errorRates);
         m.put(cls, rate);
-        return new ProviderScript(latency, m, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, expectedKeys);
+        return new ProviderScript(latency, m, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, quality, modelQuality, expectedKeys);
     }
 
     public ProviderScript withRateLimit(double perSecond, int burstSize) {
-        return new ProviderScript(latency, errorRates, perSecond, burstSize, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, expectedKeys);
+        return new ProviderScript(latency, errorRates, perSecond, burstSize, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, quality, modelQuality, expectedKeys);
     }
 
     public ProviderScript withOutage(long fromMs, long toMs, String mode) {
         return new ProviderScript(latency, errorRates, requestsPerSecond, burst,
                 Stream.concat(outages.stream(), Stream.of(new Window(fromMs, toMs, mode))).toList(), down, slowdowns, expectedKey,
-                maxContextTokens, hangMs, reply, seed, expectedKeys);
+                maxContextTokens, hangMs, reply, seed, quality, modelQuality, expectedKeys);
     }
 
     public ProviderScript withDown(boolean isDown) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, isDown, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, expectedKeys);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, isDown, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, quality, modelQuality, expectedKeys);
     }
 
     public ProviderScript withSlowdown(long fromMs, long toMs, double factor, long extraMs) {
         return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down,
                 Stream.concat(slowdowns.stream(), Stream.of(new Slowdown(fromMs, toMs, factor, extraMs))).toList(), expectedKey,
-                maxContextTokens, hangMs, reply, seed, expectedKeys);
+                maxContextTokens, hangMs, reply, seed, quality, modelQuality, expectedKeys);
     }
 
     public ProviderScript withExpectedKey(String key) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, key, maxContextTokens, hangMs, reply, seed, expectedKeys);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, key, maxContextTokens, hangMs, reply, seed, quality, modelQuality, expectedKeys);
     }
 
     /** Accepts any of these keys and no other (several keys of one account; change it live to revoke one). */
     public ProviderScript withExpectedKeys(java.util.Collection<String> keys) {
         return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, null, maxContextTokens, hangMs, reply, seed,
-                List.copyOf(keys));
+                quality, modelQuality, List.copyOf(keys));
     }
 
     /** True when a request with this key (null for none) passes the key check. */
@@ -131,19 +136,60 @@ public record ProviderScript(
     }
 
     public ProviderScript withMaxContextTokens(int tokens) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, tokens, hangMs, reply, seed, expectedKeys);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, tokens, hangMs, reply, seed, quality, modelQuality, expectedKeys);
     }
 
     public ProviderScript withHangMs(long ms) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, ms, reply, seed, expectedKeys);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, ms, reply, seed, quality, modelQuality, expectedKeys);
     }
 
     public ProviderScript withReply(String text) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, text, seed, expectedKeys);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, text, seed, quality, modelQuality, expectedKeys);
     }
 
     public ProviderScript withSeed(long s) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, s, expectedKeys);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, s, quality, modelQuality, expectedKeys);
+    }
+
+    /** Scripted answer quality for every model of this provider (see {@link Quality}). */
+    public ProviderScript withQuality(Quality q) {
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, q, modelQuality, expectedKeys);
+    }
+
+    /** Scripted answer quality for one model (the provider's model name, as in a deployment's providerModel). */
+    public ProviderScript withModelQuality(String model, Quality q) {
+        java.util.HashMap<String, Quality> m = new java.util.HashMap<>(modelQuality);
+        m.put(model, q);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, quality, m, expectedKeys);
+    }
+
+    /** Quality of a successful answer to a request for {@code model}: the model's own, else the provider's, else null. */
+    Quality qualityFor(String model) {
+        Quality q = model == null ? null : modelQuality.get(model);
+        return q != null ? q : quality;
+    }
+
+    /**
+     * Shares of successful answers that are bad in a way quality gates catch, drawn per request from
+     * the seeded stream (so the same seed gives the same bad answers): {@code malformedJson} answers
+     * with broken JSON, {@code refusal} with a refusal, {@code tooShort} with a two-word answer. The
+     * other answers are good, and valid JSON (an object with {@code answer}) when JSON was asked.
+     */
+    public record Quality(double malformedJson, double refusal, double tooShort) {
+        public Quality {
+            for (double v : new double[] {malformedJson, refusal, tooShort}) {
+                if (v < 0 || v > 1) {
+                    throw new IllegalArgumentException("quality shares must be within 0..1");
+                }
+            }
+            if (malformedJson + refusal + tooShort > 1.0 + 1e-9) {
+                throw new IllegalArgumentException("quality shares add up to more than 1");
+            }
+        }
+
+        public static Quality perfect() {
+            return new Quality(0, 0, 0);
+        }
     }
 
     /**

@@ -304,6 +304,10 @@ public final class ProviderSimulator implements AutoCloseable {
 
         // Success (or a content-filtered 200).
         String text = script.reply() != null ? script.reply() : defaultReply(call);
+        ProviderScript.Quality quality = script.qualityFor(call.model());
+        if (quality != null && script.reply() == null) {
+            text = scriptedAnswer(quality, random.nextDouble(), text, jsonAsked(body));
+        }
         long outTokens = Math.max(1, (text.length() + 3) / 4);
         String finish = "stop";
         if (call.maxTokens() != null && call.maxTokens() > 0 && outTokens > call.maxTokens()) {
@@ -320,6 +324,26 @@ public final class ProviderSimulator implements AutoCloseable {
         h.putAll(extra);
         st.count(200, true);
         send(ex, 200, Json.MAPPER.writeValueAsBytes(ok), h);
+    }
+
+    /** A good, malformed, refusing or too-short answer, by where {@code u} falls among the quality shares. */
+    static String scriptedAnswer(ProviderScript.Quality q, double u, String good, boolean json) {
+        if (u < q.malformedJson()) {
+            return "{\"answer\": \"" + good.substring(0, Math.min(20, good.length()));
+        }
+        if (u < q.malformedJson() + q.refusal()) {
+            return "I'm sorry, but I can't help with that request.";
+        }
+        if (u < q.malformedJson() + q.refusal() + q.tooShort()) {
+            return json ? "{}" : "Not sure.";
+        }
+        return json ? Json.MAPPER.createObjectNode().put("answer", good).toString() : good;
+    }
+
+    /** Whether the request asked for a JSON answer (OpenAI-style response_format or Gemini's MIME type). */
+    static boolean jsonAsked(JsonNode body) {
+        return body.path("response_format").path("type").asText("").startsWith("json")
+                || body.path("generationConfig").path("responseMimeType").asText("").equals("application/json");
     }
 
     /** Deterministic reply text: names the simulated provider and model and fingerprints the prompt. */

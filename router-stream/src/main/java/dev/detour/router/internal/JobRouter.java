@@ -1,5 +1,15 @@
 package dev.detour.router.internal;
 
+import dev.detour.core.cache.CacheKey;
+import dev.detour.router.policy.ResponseCachePolicy;
+import dev.detour.schema.CacheMode;
+import dev.detour.schema.CacheOrigin;
+import dev.detour.schema.CachedAnswer;
+import dev.detour.schema.CompletionResult;
+import dev.detour.schema.ResultStatus;
+import dev.detour.schema.TenantPolicy;
+import dev.detour.schema.UsageRecord;
+
 import dev.detour.router.ParkingConfig;
 import dev.detour.router.policy.ProbeLedger;
 import dev.detour.router.policy.RequestValidation;
@@ -88,6 +98,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
                 wiring.serdes().serde(ConfigRecord.class).deserializer(),
                 wiring.serdes().serde(HealthSnapshot.class).deserializer(),
                 wiring.serdes().serde(BudgetState.class).deserializer(), probes);
+        view.cache(context.getStateStore(RouterGraph.CACHE_STORE), wiring.serdes().serde(CachedAnswer.class).deserializer());
         long now = context.currentSystemTimeMs();
         try (KeyValueIterator<String, ParkedJob> all = parked.all()) {
             List<ParkedJob> jobs = new ArrayList<>();
@@ -182,7 +193,16 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
     /** Returns true when the job left (routed or failed), false when it is (still) parked. */
     private boolean route(CompletionRequest request, List<AttemptSummary> tried, long now, TerminalRecords.Source source,
                           boolean mayPark) {
+        TenantPolicy tenant = view.tenant(request.getTenant());
+        CacheMode cacheMode = ResponseCachePolicy.readMode(request, tenant);
+        if (cacheMode == CacheMode.PREFER && tried.isEmpty() && serveFromCache(request, tried, now, "preferred")) {
+            return true;
+        }
         RoutingDecision decision = policy.decide(request, tried, view, now);
+        if (decision instanceof RoutingDecision.Park && cacheMode != CacheMode.OFF
+                && serveFromCache(request, tried, now, "nothing eligible is healthy")) {
+            return true; // a parked job being re-examined is removed from the lot by the caller
+        }
         switch (decision) {
             case RoutingDecision.Route r -> {
                 emit(request, tried, r, now);
@@ -215,6 +235,70 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
         }
     }
 
+    /**
+     * Answers the job from the last-resort cache when a servable entry exists: a SUCCEEDED result marked
+     * {@code servedFromCache} with the original's provider, model and age, and a zero-cost usage record
+     * (the ledger counts the avoided cost as savings). Returns false on a miss.
+     */
+    private boolean serveFromCache(CompletionRequest request, List<AttemptSummary> tried, long now, String why) {
+        CachedAnswer entry = view.cached(CacheKey.of(request));
+        if (!ResponseCachePolicy.servable(entry, request, now)) {
+            return false;
+        }
+        String jobId = request.getJobId();
+        long earlierCost = tried.stream().mapToLong(AttemptSummary::getCostMicros).sum();
+        java.util.Map<String, String> labels = new java.util.HashMap<>(request.getMetadata());
+        labels.remove(ResponseCachePolicy.KEY_LABEL);
+        CompletionResult result = CompletionResult.newBuilder()
+                .setJobId(jobId)
+                .setTenant(request.getTenant())
+                .setStatus(ResultStatus.SUCCEEDED)
+                .setContent(entry.getContent())
+                .setFinishReason(entry.getFinishReason())
+                .setUsage(entry.getUsage())
+                .setCostMicros(earlierCost)
+                .setProvider(entry.getProvider())
+                .setDeploymentId(entry.getDeploymentId())
+                .setModel(entry.getModel())
+                .setRequestedModel(request.getModel())
+                .setAttempts(List.copyOf(tried))
+                .setSubmittedAtMs(request.getSubmittedAtMs())
+                .setCompletedAtMs(now)
+                .setServedFromCache(true)
+                .setCacheOrigin(CacheOrigin.newBuilder()
+                        .setProvider(entry.getProvider())
+                        .setModel(entry.getModel())
+                        .setOriginalJobId(entry.getOriginalJobId())
+                        .setCreatedAtMs(entry.getCreatedAtMs())
+                        .setAgeMs(Math.max(0, now - entry.getCreatedAtMs()))
+                        .build())
+                .setMetadata(labels)
+                .setVerdicts(List.copyOf(entry.getVerdicts()))
+                .build();
+        context.forward(new Record<>(jobId, (Object) result, now), RouterGraph.RESULTS_SINK);
+        if (entry.getUsage() != null) {
+            UsageRecord usage = UsageRecord.newBuilder()
+                    .setAttemptId(jobId + "#cache")
+                    .setJobId(jobId)
+                    .setTenant(request.getTenant())
+                    .setProvider(entry.getProvider())
+                    .setDeploymentId(entry.getDeploymentId())
+                    .setModel(entry.getModel())
+                    .setRequestedModel(request.getModel())
+                    .setUsage(entry.getUsage())
+                    .setUnitPrices(entry.getUnitPrices())
+                    .setCostMicros(0)
+                    .setBilledAtMs(now)
+                    .setServedFromCache(true)
+                    .build();
+            context.forward(new Record<>(usage.getAttemptId(), (Object) usage, now), RouterGraph.USAGE_SINK);
+        }
+        metrics.record(RouterMetrics.Decision.CACHED);
+        log.debug("job {} served from cache ({}), answer of {} aged {} ms", jobId, why, entry.getOriginalJobId(),
+                now - entry.getCreatedAtMs());
+        return true;
+    }
+
     private void emit(CompletionRequest request, List<AttemptSummary> tried, RoutingDecision.Route r, long now) {
         int attempt = tried.size() + 1;
         DeploymentSpec d = r.deployment();
@@ -229,8 +313,16 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
         if (r.spread()) {
             metrics.record(RouterMetrics.Decision.SPREAD);
         }
+        CompletionRequest sent = request;
+        if (ResponseCachePolicy.mayWrite(request, view.tenant(request.getTenant()))
+                && !request.getMetadata().containsKey(ResponseCachePolicy.KEY_LABEL)) {
+            // The label travels to the result, where the cache writer finds the key (the result has no messages).
+            java.util.Map<String, String> labels = new java.util.HashMap<>(request.getMetadata());
+            labels.put(ResponseCachePolicy.KEY_LABEL, CacheKey.of(request));
+            sent = CompletionRequest.newBuilder(request).setMetadata(labels).build();
+        }
         RoutedRequest routed = RoutedRequest.newBuilder()
-                .setRequest(request)
+                .setRequest(sent)
                 .setAttempt(attempt)
                 .setAttemptId(request.getJobId() + "#" + attempt)
                 .setDeployment(DeploymentRef.newBuilder()
@@ -245,6 +337,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
                 .setRoutedAtMs(now)
                 .setNotBeforeMs(r.notBeforeMs())
                 .setRouterInstance(wiring.config().instanceId())
+                .setQuality(RoutingPolicy.effectiveQuality(request, view.tenant(request.getTenant())))
                 .build();
         if (log.isDebugEnabled()) {
             log.debug("job {} attempt {} -> {} score {} ranking {}", request.getJobId(), attempt, d.getId(), r.score(),

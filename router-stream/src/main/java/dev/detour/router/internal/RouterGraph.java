@@ -11,6 +11,8 @@ import dev.detour.schema.HealthSnapshot;
 import dev.detour.schema.ParkedJob;
 import dev.detour.schema.RoutedRequest;
 import dev.detour.schema.Catalog;
+import dev.detour.schema.CachedAnswer;
+import dev.detour.schema.UsageRecord;
 import dev.detour.schema.ConfigRecord;
 import java.time.Duration;
 import java.util.function.BiConsumer;
@@ -42,6 +44,8 @@ public final class RouterGraph {
     public static final String CONFIG_STORE = "router-config";
     public static final String HEALTH_STORE = "router-health";
     public static final String BUDGET_STORE = "router-budgets";
+    /** Last-resort answers by cache key (global: any instance may serve any job). */
+    public static final String CACHE_STORE = "router-cache";
     /** Scope of the router's decision sensors (JMX group {@code stream-detour-router-metrics}). */
     public static final String METRICS_SCOPE = RouterMetrics.SCOPE;
 
@@ -49,6 +53,8 @@ public final class RouterGraph {
     static final String RESULTS_SINK = "to-results";
     static final String DEAD_LETTER_SINK = "to-dead-letter";
     static final String HEALTH_SINK = "to-health";
+    static final String CACHE_SINK = "to-cache";
+    static final String USAGE_SINK = "to-usage";
 
     private RouterGraph() {}
 
@@ -86,6 +92,7 @@ public final class RouterGraph {
         globalBytes(t, config, CONFIG_STORE, topics.config(), wiring.stateVersion(), configListener);
         globalBytes(t, config, HEALTH_STORE, topics.health(), wiring.stateVersion(), (k, v) -> { });
         globalBytes(t, config, BUDGET_STORE, topics.budgets(), wiring.stateVersion(), (k, v) -> { });
+        globalBytes(t, config, CACHE_STORE, topics.cache(), wiring.stateVersion(), (k, v) -> { });
 
         // 2. Feedback -> health snapshots.
         t.addSource("feedback", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.feedback());
@@ -115,6 +122,15 @@ public final class RouterGraph {
                 serializer(serdes, CompletionResult.class), "route");
         t.addSink(DEAD_LETTER_SINK, topics.deadLetter(), Serdes.String().serializer(),
                 serializer(serdes, DeadLetter.class), "route", "aggregate-health");
+        // A cached answer served is billed at zero provider cost; the ledger counts what it avoided.
+        t.addSink(USAGE_SINK, topics.usage(), Serdes.String().serializer(), serializer(serdes, UsageRecord.class), "route");
+
+        // 4. Successful results of tenants that allow caching -> the last-resort cache (read back in step 1).
+        t.addSource("results", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.results());
+        t.addProcessor("write-cache", () -> new CacheWriter(serdes.serde(CompletionResult.class).deserializer(),
+                serdes.serde(ConfigRecord.class).deserializer(), topics.results()), "results");
+        t.addSink(CACHE_SINK, topics.cache(), Serdes.String().serializer(), serializer(serdes, CachedAnswer.class),
+                "write-cache");
         return t;
     }
 

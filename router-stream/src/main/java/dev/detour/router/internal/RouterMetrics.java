@@ -14,7 +14,8 @@ final class RouterMetrics {
 
     enum Decision {
         ROUTED("routed"), FAILOVER("failover"), PROBE("probe"), SPREAD("spread"), PARKED("parked"),
-        RELEASED("released"), FAILED("failed"), DEDUPED("deduped"), UNDECODABLE("undecodable");
+        RELEASED("released"), FAILED("failed"), DEDUPED("deduped"), UNDECODABLE("undecodable"),
+        CACHED("served-from-cache");
 
         final String metric;
 

@@ -7,6 +7,7 @@ import dev.detour.router.policy.RoutingCatalog;
 import dev.detour.router.policy.RoutingState;
 import dev.detour.schema.BudgetState;
 import dev.detour.schema.ConfigRecord;
+import dev.detour.schema.CachedAnswer;
 import dev.detour.schema.HealthSnapshot;
 import dev.detour.schema.TenantPolicy;
 import java.util.Arrays;
@@ -35,6 +36,8 @@ final class RouterView implements RoutingState {
     private final Deserializer<HealthSnapshot> healthDecoder;
     private final Deserializer<BudgetState> budgetDecoder;
     private final ProbeLedger probes;
+    private ReadOnlyKeyValueStore<String, byte[]> cache;
+    private Deserializer<CachedAnswer> cacheDecoder;
 
     private final Decoded<RoutingCatalog> catalog = new Decoded<>();
     private final Map<String, Decoded<DeploymentHealth>> healthCache = new HashMap<>();
@@ -86,6 +89,28 @@ final class RouterView implements RoutingState {
     public BudgetState budget(String tenant) {
         return budgetCache.computeIfAbsent(tenant, k -> new Decoded<>())
                 .get(budgets.get(tenant), bytes -> budgetDecoder.deserialize(null, bytes), "budget of " + tenant);
+    }
+
+    /** The cached answer under {@code key}, or null (absent or undecodable). */
+    CachedAnswer cached(String key) {
+        if (cache == null) {
+            return null;
+        }
+        byte[] bytes = cache.get(key);
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return cacheDecoder.deserialize(null, bytes);
+        } catch (RuntimeException e) {
+            log.warn("ignoring undecodable cache entry {}: {}", key, e.toString());
+            return null;
+        }
+    }
+
+    void cache(ReadOnlyKeyValueStore<String, byte[]> store, Deserializer<CachedAnswer> decoder) {
+        this.cache = store;
+        this.cacheDecoder = decoder;
     }
 
     @Override

@@ -42,6 +42,8 @@ final class TerminalRecords {
                 .setSubmittedAtMs(request == null ? nowMs : request.getSubmittedAtMs())
                 .setCompletedAtMs(nowMs)
                 .setMetadata(request == null ? Map.of() : request.getMetadata())
+                // A job failing on quality shows why: the verdicts of its last answer.
+                .setVerdicts(last == null ? List.of() : List.copyOf(last.getVerdicts()))
                 .build();
     }
 

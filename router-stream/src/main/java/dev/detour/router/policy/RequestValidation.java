@@ -1,5 +1,6 @@
 package dev.detour.router.policy;
 
+import dev.detour.core.quality.QualityGates;
 import dev.detour.schema.ChatMessage;
 import dev.detour.schema.CompletionRequest;
 import dev.detour.schema.FailureReason;
@@ -41,6 +42,17 @@ public final class RequestValidation {
         }
         if (!catalog.isEmpty() && !catalog.knows(r.getModel())) {
             return invalid("unknown model or group '" + r.getModel() + "'");
+        }
+        if (r.getQuality() != null) {
+            var format = r.getParams() == null ? null : r.getParams().getResponseFormat();
+            if (QualityGates.compile(r.getQuality(), format, "quality") instanceof QualityGates.Invalid bad) {
+                return invalid("bad quality gates: " + bad.problems().get(0));
+            }
+            var judge = r.getQuality().getJudge();
+            if (judge != null && !catalog.isEmpty() && catalog.deployment(judge.getDeploymentId()).isEmpty()) {
+                return invalid("bad quality gates: quality.judge.deploymentId: unknown deployment '"
+                        + judge.getDeploymentId() + "'");
+            }
         }
         return Optional.empty();
     }

@@ -51,6 +51,10 @@ public final class RoutingCatalog {
         return index.resolve(modelOrGroup);
     }
 
+    public Optional<DeploymentSpec> deployment(String id) {
+        return index.deployment(id);
+    }
+
     public Optional<ProviderSpec> provider(String name) {
         return index.provider(name);
     }

@@ -10,6 +10,7 @@ import dev.detour.schema.CompletionRequest;
 import dev.detour.schema.DeploymentSpec;
 import dev.detour.schema.ErrorClass;
 import dev.detour.schema.FailureReason;
+import dev.detour.schema.QualityPolicy;
 import dev.detour.schema.RoutingHints;
 import dev.detour.schema.ScoreBreakdown;
 import dev.detour.schema.Strategy;
@@ -32,6 +33,8 @@ import java.util.TreeMap;
  */
 public final class RoutingPolicy {
     public static final int DEFAULT_MAX_ATTEMPTS = 6;
+    /** Failed-gate retries when the policy does not say (only reachable when gates came from elsewhere). */
+    public static final int DEFAULT_MAX_ESCALATIONS = 2;
 
     private final ScoringConfig config;
 
@@ -71,6 +74,45 @@ public final class RoutingPolicy {
                     "unknown model or group '" + request.getModel() + "'");
         }
 
+        // Quality escalation: a failed gate moves the job to a stronger option, a bounded number of times.
+        QualityPolicy quality = effectiveQuality(request, tenant);
+        List<AttemptSummary> qualityFailures = tried.stream().filter(t -> t.getErrorClass() == ErrorClass.QUALITY).toList();
+        String pool = request.getModel();
+        Tier mustBeStrongerThan = null;
+        if (!qualityFailures.isEmpty()) {
+            int failures = qualityFailures.size();
+            int bound = quality == null ? DEFAULT_MAX_ESCALATIONS : quality.getMaxEscalations();
+            if (failures > bound) {
+                return new RoutingDecision.Fail(FailureReason.QUALITY, "answers failed their quality gates on "
+                        + failures + " attempt(s); escalations are bounded at " + bound + qualityDetail(qualityFailures));
+            }
+            List<String> escalation = quality == null ? List.of() : quality.getEscalation();
+            if (!escalation.isEmpty()) {
+                if (failures > escalation.size()) {
+                    return new RoutingDecision.Fail(FailureReason.QUALITY, "every option of the escalation list "
+                            + escalation + " failed its quality gates" + qualityDetail(qualityFailures));
+                }
+                pool = escalation.get(failures - 1);
+                if (!catalog.knows(pool)) {
+                    return new RoutingDecision.Fail(FailureReason.QUALITY,
+                            "escalation target '" + pool + "' is not in the catalog" + qualityDetail(qualityFailures));
+                }
+            } else {
+                Tier strongestFailed = Tier.TERTIARY;
+                for (AttemptSummary f : qualityFailures) {
+                    Tier t = catalog.deployment(f.getDeploymentId()).map(DeploymentSpec::getTier).orElse(Tier.PRIMARY);
+                    if (t.ordinal() < strongestFailed.ordinal()) {
+                        strongestFailed = t;
+                    }
+                }
+                if (strongestFailed == Tier.PRIMARY) {
+                    return new RoutingDecision.Fail(FailureReason.QUALITY,
+                            "the strongest tier failed its quality gates" + qualityDetail(qualityFailures));
+                }
+                mustBeStrongerThan = strongestFailed;
+            }
+        }
+
         RoutingHints hints = request.getHints();
         Strategy strategy = hints != null && hints.getStrategy() != null ? hints.getStrategy()
                 : tenant != null ? tenant.getStrategy() : Strategy.BALANCED;
@@ -81,7 +123,8 @@ public final class RoutingPolicy {
         if (qualityFailed) {
             // An answer failed its quality check: the job escalates to the strongest tier and stays there.
             startTier = Tier.PRIMARY;
-            notes.add("escalated to the primary tier after a failed quality check");
+            notes.add(pool.equals(request.getModel()) ? "escalated to the primary tier after a failed quality check"
+                    : "escalated to '" + pool + "' after a failed quality check");
         } else if (tenant != null && tenant.getAllowCheaperTier() && complexity.value() < config.simpleComplexity()
                 && startTier != Tier.TERTIARY) {
             startTier = Tier.values()[startTier.ordinal() + 1];
@@ -113,13 +156,20 @@ public final class RoutingPolicy {
         }
         Map<String, Integer> rejected = new TreeMap<>();
         List<DeploymentSpec> possible = new ArrayList<>();
-        for (DeploymentSpec d : catalog.serving(request.getModel())) {
+        for (DeploymentSpec d : catalog.serving(pool)) {
             String why = staticRejection(d, hints, tokens, catalog, burnt, downgrade);
+            if (why == null && mustBeStrongerThan != null && d.getTier().ordinal() >= mustBeStrongerThan.ordinal()) {
+                why = "not stronger than the " + mustBeStrongerThan + " tier that failed quality";
+            }
             if (why == null) {
                 possible.add(d);
             } else {
                 rejected.merge(why, 1, Integer::sum);
             }
+        }
+        if (possible.isEmpty() && mustBeStrongerThan != null) {
+            return new RoutingDecision.Fail(FailureReason.QUALITY, "no stronger deployment than the "
+                    + mustBeStrongerThan + " tier that failed quality: " + rejected + qualityDetail(qualityFailures));
         }
         if (possible.isEmpty()) {
             return new RoutingDecision.Fail(downgrade ? FailureReason.BUDGET : FailureReason.NO_ROUTE,
@@ -335,6 +385,19 @@ public final class RoutingPolicy {
     private static String lastError(AttemptSummary last) {
         return last == null || last.getErrorClass() == null ? "" : "; last error " + last.getErrorClass()
                 + " on " + last.getDeploymentId();
+    }
+
+    /** The gates of a job: its own policy, else its tenant's, else none. */
+    public static QualityPolicy effectiveQuality(CompletionRequest request, TenantPolicy tenant) {
+        if (request.getQuality() != null) {
+            return request.getQuality();
+        }
+        return tenant == null ? null : tenant.getQuality();
+    }
+
+    private static String qualityDetail(List<AttemptSummary> failures) {
+        AttemptSummary last = failures.get(failures.size() - 1);
+        return "; last on " + last.getDeploymentId() + ": " + (last.getMessage() == null ? "" : last.getMessage());
     }
 
     /** Error class of the newest attempt, or null. */

@@ -50,6 +50,9 @@ public final class RouterHarness implements AutoCloseable {
     private final TestOutputTopic<String, HealthSnapshot> healthOut;
     private final TestOutputTopic<String, CompletionResult> resultsOut;
     private final TestOutputTopic<String, DeadLetter> deadLetterOut;
+    private final TestInputTopic<String, CompletionResult> resultsIn;
+    private final TestOutputTopic<String, dev.detour.schema.CachedAnswer> cacheOut;
+    private final TestOutputTopic<String, dev.detour.schema.UsageRecord> usageOut;
     private final List<String> providers = new ArrayList<>();
 
     public RouterHarness(UnaryOperator<RouterConfig> tweak) {
@@ -74,6 +77,24 @@ public final class RouterHarness implements AutoCloseable {
         healthOut = driver.createOutputTopic(topics.health(), kd, serdes.serde(HealthSnapshot.class).deserializer());
         resultsOut = driver.createOutputTopic(topics.results(), kd, serdes.serde(CompletionResult.class).deserializer());
         deadLetterOut = driver.createOutputTopic(topics.deadLetter(), kd, serdes.serde(DeadLetter.class).deserializer());
+        resultsIn = driver.createInputTopic(topics.results(), ks, serdes.serde(CompletionResult.class).serializer());
+        cacheOut = driver.createOutputTopic(topics.cache(), kd, serdes.serde(dev.detour.schema.CachedAnswer.class).deserializer());
+        usageOut = driver.createOutputTopic(topics.usage(), kd, serdes.serde(dev.detour.schema.UsageRecord.class).deserializer());
+    }
+
+    /** A result as a worker would publish it. */
+    public void workerResult(CompletionResult r) {
+        resultsIn.pipeInput(r.getJobId(), r, now());
+    }
+
+    /** Entries written to the cache topic since the last call. */
+    public List<dev.detour.schema.CachedAnswer> cacheWrites() {
+        return cacheOut.readValuesToList();
+    }
+
+    /** Usage records the router wrote (cached answers) since the last call. */
+    public List<dev.detour.schema.UsageRecord> usage() {
+        return usageOut.readValuesToList();
     }
 
     public RouterHarness() {

@@ -1,6 +1,14 @@
 package dev.detour.worker.internal;
 
 import dev.detour.core.RetryDecision;
+import dev.detour.core.quality.QualityGates;
+import dev.detour.schema.CompletionResult;
+import dev.detour.schema.GateVerdict;
+import dev.detour.schema.JudgeSpec;
+import dev.detour.schema.QualityPolicy;
+import dev.detour.schema.ResponseFormat;
+import dev.detour.schema.UsageRecord;
+import dev.detour.worker.quality.JudgePrompt;
 import dev.detour.providers.ProviderAdapter;
 import dev.detour.providers.ProviderReply;
 import dev.detour.providers.ProviderRequest;
@@ -28,6 +36,8 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 
@@ -263,9 +273,56 @@ public final class AttemptRunner {
     private void conclude(RoutedRequest routed, Try last, int tries, Tally tally, SourcePosition source, Emitter emit) {
         long now = clock.nowMs();
         if (last.reply instanceof ProviderReply.Completion c) {
+            List<GateVerdict> verdicts = List.of();
+            QualityPolicy quality = routed.getQuality();
+            if (quality != null) {
+                ResponseFormat format = routed.getRequest().getParams() == null ? null
+                        : routed.getRequest().getParams().getResponseFormat();
+                QualityGates.Compiled compiled = QualityGates.compile(quality, format, "quality");
+                if (compiled instanceof QualityGates.Invalid bad) {
+                    // The router rejects bad gates before routing; meeting one here is a bug upstream, and
+                    // escalating would fail the same way everywhere.
+                    String message = "invalid quality gates: " + bad.problems();
+                    AttemptSummary summary = JobRecords.summary(routed, false, ErrorClass.INVALID_REQUEST, null,
+                            message, null, tally.costMicros, tally.usage, tally.startedAtMs, last.endedAtMs);
+                    emit.result(JobRecords.failed(routed, summary, FailureReason.INVALID_REQUEST, message, now));
+                    emit.deadLetter(JobRecords.deadLetter(routed, summary, FailureReason.INVALID_REQUEST,
+                            ErrorClass.INVALID_REQUEST, message, source, now));
+                    metrics.jobEnded(JobEnd.FAILED);
+                    return;
+                }
+                QualityGates gates = ((QualityGates.Ok) compiled).gates();
+                verdicts = new ArrayList<>(gates.evaluate(c.content(), format));
+                if (quality.getJudge() != null && QualityGates.allPassed(verdicts)) {
+                    try {
+                        verdicts.add(judge(routed, quality.getJudge(), c.content(), tally, emit));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return; // abandoned: publish nothing
+                    }
+                    if (emit.abandoned()) {
+                        return;
+                    }
+                }
+                now = clock.nowMs();
+                if (!QualityGates.allPassed(verdicts)) {
+                    String failed = verdicts.stream().filter(v -> !v.getPassed()).map(GateVerdict::getGate)
+                            .distinct().collect(java.util.stream.Collectors.joining(", "));
+                    AttemptSummary summary = JobRecords.summary(routed, false, ErrorClass.QUALITY, null,
+                            "failed quality gates: " + failed, null, tally.costMicros, tally.usage,
+                            tally.startedAtMs, last.endedAtMs);
+                    summary.setVerdicts(verdicts);
+                    metrics.qualityFailed(routed.getDeployment().getDeploymentId());
+                    failover(routed, emit, summary);
+                    return;
+                }
+            }
             AttemptSummary summary = JobRecords.summary(routed, true, null, null, null, null, tally.costMicros,
                     tally.usage, tally.startedAtMs, last.endedAtMs);
-            emit.result(JobRecords.succeeded(routed, summary, c.content(), c.finishReason(), c.usage(), now));
+            summary.setVerdicts(verdicts);
+            CompletionResult result = JobRecords.succeeded(routed, summary, c.content(), c.finishReason(), c.usage(), now);
+            result.setVerdicts(verdicts);
+            emit.result(result);
             metrics.jobEnded(JobEnd.SUCCEEDED);
             return;
         }
@@ -284,6 +341,58 @@ public final class AttemptRunner {
         } else {
             failover(routed, emit, summary);
         }
+    }
+
+    /**
+     * Asks the judge deployment to score the answer. The judge's call is billed to the job (attempt id
+     * {@code <attemptId>.judge}); a judge that cannot be reached or gives no score fails the gate, so an
+     * unverified answer is never accepted as verified.
+     */
+    private GateVerdict judge(RoutedRequest routed, JudgeSpec spec, String answer, Tally tally, Emitter emit)
+            throws InterruptedException {
+        Optional<DeploymentSpec> judgeDep = catalog.deployment(spec.getDeploymentId());
+        if (judgeDep.isEmpty()) {
+            return new GateVerdict("judge", false, "unknown judge deployment " + spec.getDeploymentId(), null);
+        }
+        DeploymentSpec d = judgeDep.get();
+        Optional<ProviderAdapter> adapter = adapters.adapterFor(d.getProvider());
+        if (adapter.isEmpty()) {
+            return new GateVerdict("judge", false, "no adapter for the judge's provider " + d.getProvider(), null);
+        }
+        String question = routed.getRequest().getMessages().isEmpty() ? ""
+                : routed.getRequest().getMessages().get(routed.getRequest().getMessages().size() - 1).getContent();
+        long timeout = d.getTimeoutMs() != null ? d.getTimeoutMs() : defaultTimeout.toMillis();
+        long started = clock.nowMs();
+        ProviderRequest call = new ProviderRequest(d.getProviderModel(), JudgePrompt.messages(spec, question, answer),
+                dev.detour.schema.CompletionParams.newBuilder().setMaxTokens(16).setTemperature(0.0).build(),
+                Duration.ofMillis(timeout));
+        ProviderReply reply;
+        try {
+            reply = adapter.get().complete(call).get(timeout + ADAPTER_GRACE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | ExecutionException e) {
+            return new GateVerdict("judge", false, "judge call failed: " + e.getClass().getSimpleName(), null);
+        }
+        long end = clock.nowMs();
+        TokenUsage usage = reply.usage();
+        if (JobRecords.billed(usage)) {
+            long judgeCost = cost.costMicros(usage, d.getPrices());
+            UsageRecord u = JobRecords.usage(routed, routed.getAttemptId() + ".judge", usage, d.getPrices(), judgeCost, end);
+            u.setProvider(d.getProvider());
+            u.setDeploymentId(d.getId());
+            u.setModel(d.getModel());
+            emit.usage(u);
+            tally.add(judgeCost, null);
+        }
+        if (!(reply instanceof ProviderReply.Completion jc)) {
+            return new GateVerdict("judge", false, "judge failed: " + ((ProviderReply.Failure) reply).errorClass(), null);
+        }
+        java.util.OptionalDouble score = JudgePrompt.score(jc.content());
+        if (score.isEmpty()) {
+            return new GateVerdict("judge", false, "judge gave no score", null);
+        }
+        boolean ok = score.getAsDouble() >= spec.getThreshold();
+        return new GateVerdict("judge", ok, "score " + score.getAsDouble() + ", threshold " + spec.getThreshold(),
+                score.getAsDouble());
     }
 
     /** Cost and usage of every HTTP call of one routed attempt. */

@@ -19,6 +19,7 @@ public final class WorkerMetrics {
     public static final String CALL_LATENCY = "detour_worker_call_latency";
     public static final String CALL_ERRORS = "detour_worker_call_errors";
     public static final String RETRIES = "detour_worker_same_deployment_retries";
+    public static final String QUALITY_FAILED = "detour_worker_quality_gate_failures";
     public static final String THROTTLED = "detour_worker_throttled_calls";
     public static final String JOBS = "detour_worker_jobs";
     public static final String UNDECODABLE = "detour_worker_undecodable_records";
@@ -67,6 +68,11 @@ public final class WorkerMetrics {
 
     public void retried(String deploymentId) {
         registry.counter(MetricName.of(RETRIES, "deployment", deploymentId)).inc();
+    }
+
+    /** An answer that failed a quality gate; the job goes back to the router to escalate. */
+    public void qualityFailed(String deploymentId) {
+        registry.counter(MetricName.of(QUALITY_FAILED, "deployment", deploymentId)).inc();
     }
 
     public void throttled(String deploymentId) {

@@ -1,8 +1,11 @@
 package dev.detour.cli;
 
+import dev.detour.cli.component.AdminEndpoint;
+import dev.detour.cli.component.ComponentMetrics;
 import dev.detour.cli.component.Components;
 import dev.detour.cli.component.ConfigTopicReader;
 import dev.detour.cli.config.DetourConfig;
+import dev.detour.cli.security.ComponentAccess;
 import dev.detour.core.TopicProvisioner;
 import dev.detour.core.catalog.CatalogLoader;
 import dev.detour.core.catalog.CatalogOptions;
@@ -53,6 +56,25 @@ final class ComponentCommands {
         }
     }
 
+    /** Fails with one line naming the topic and the missing operations when this principal lacks an ACL it needs. */
+    static void checkAccess(DetourConfig c, ComponentAccess access) {
+        Properties p = new Properties();
+        p.putAll(c.kafkaClientProperties());
+        p.put("bootstrap.servers", c.bootstrapServers());
+        try (Admin a = Admin.create(p)) {
+            access.verify(a);
+        } catch (ComponentAccess.AccessDeniedException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    /** The router's own settings: everything under router. except the admin endpoint's keys, which are the CLI's. */
+    static java.util.Map<String, String> routerSettings(DetourConfig c) {
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>(c.subtree("router"));
+        settings.keySet().removeIf(k -> k.startsWith("admin."));
+        return settings;
+    }
+
     @Command(name = "router", description = "Run the router (Kafka Streams) against a cluster.")
     static final class RouterCmd implements Callable<Integer> {
         @Mixin ConnectionOptions connection;
@@ -65,11 +87,19 @@ final class ComponentCommands {
             try {
                 rc = dev.detour.router.RouterSettings.apply(RouterConfig.defaults(c.bootstrapServers(), c.registryUrl())
                         .withTopics(c.topics())
-                        .withStreamsOverrides(c.kafkaClientProperties()), c.subtree("router"));
+                        .withStreamsOverrides(c.kafkaClientProperties()), routerSettings(c));
             } catch (IllegalArgumentException e) {
                 throw new UserError("bad router config: " + e.getMessage());
             }
-            return Components.runUntilStopped("router", Router.start(rc));
+            checkAccess(c, ComponentAccess.router(rc.topics(), rc.applicationId()));
+            Router router = Router.start(rc);
+            AdminEndpoint admin = AdminEndpoint.start(c.get("router.admin.host", "0.0.0.0"), c.getInt("router.admin.port", 9405),
+                    router::isRunning, () -> ComponentMetrics.router(router));
+            System.err.println("router: health and metrics on port " + admin.port());
+            return Components.runUntilStopped("router", () -> {
+                admin.close();
+                router.close();
+            });
         }
     }
 
@@ -96,6 +126,7 @@ final class ComponentCommands {
             WorkerConfig workerConfig = wc.build(); // every value parsed before anything connects
             ConnectionOptions.checkReachable(c);
             provision(c);
+            checkAccess(c, ComponentAccess.worker(c.topics(), workerConfig.groupId()));
             ConfigTopicReader configTopic = new ConfigTopicReader(c);
             if (configTopic.catalog() == null) {
                 configTopic.close();
@@ -127,9 +158,16 @@ final class ComponentCommands {
                             c.get("ledger.advertised.host", "127.0.0.1"))
                     .withClientProperties(c.kafkaClientProperties());
             provision(c);
+            checkAccess(c, ComponentAccess.ledger(c.topics(), lc.applicationId()));
             Ledger ledger = Ledger.start(lc);
             System.err.println("ledger: HTTP API at " + ledger.httpUrl());
-            return Components.runUntilStopped("ledger", ledger);
+            dev.detour.ledger.LedgerClient self = new dev.detour.ledger.LedgerClient(ledger.httpUrl());
+            AdminEndpoint admin = AdminEndpoint.start(c.get("ledger.admin.host", "0.0.0.0"), c.getInt("ledger.admin.port", 9406),
+                    ledger::isRunning, () -> ComponentMetrics.ledger(self, ledger.isRunning()));
+            return Components.runUntilStopped("ledger", () -> {
+                admin.close();
+                ledger.close();
+            });
         }
     }
 
@@ -147,7 +185,12 @@ final class ComponentCommands {
                     .withKafkaClientProps(c.kafkaClientProperties());
             SchemaRegistryServer server = SchemaRegistryServer.start(rc);
             System.err.println("registry: " + server.url());
-            return Components.runUntilStopped("registry", server);
+            AdminEndpoint admin = AdminEndpoint.start(c.get("registry.admin.host", "0.0.0.0"), c.getInt("registry.admin.port", 9407),
+                    () -> true, () -> "# TYPE detour_registry_up gauge\ndetour_registry_up 1\n");
+            return Components.runUntilStopped("registry", () -> {
+                admin.close();
+                server.close();
+            });
         }
     }
 

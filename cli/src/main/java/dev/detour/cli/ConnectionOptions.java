@@ -46,6 +46,14 @@ final class ConnectionOptions {
         try (Admin admin = Admin.create(p)) {
             admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof org.apache.kafka.common.errors.AuthenticationException) {
+                    // SASL/SSL failures: the broker answered, so "is it running?" would send the operator the wrong way.
+                    throw new UserError("Kafka at " + config.bootstrapServers() + " rejected this component's credentials: "
+                            + String.valueOf(t.getMessage()).lines().findFirst().orElse("")
+                            + " (check kafka.sasl.jaas.config / DETOUR_KAFKA_SASL_JAAS_CONFIG and the TLS settings)", e);
+                }
+            }
             throw new UserError("cannot reach Kafka at " + config.bootstrapServers()
                     + " (is the broker running? set --bootstrap-servers or DETOUR_KAFKA_BOOTSTRAP_SERVERS)", e);
         }

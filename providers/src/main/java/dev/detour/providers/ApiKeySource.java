@@ -15,10 +15,24 @@ import java.util.function.Function;
  * read from does. A file is re-read when its modification time or size changes, so a rotated secret is
  * picked up without a restart.
  */
-public abstract sealed class ApiKeySource permits ApiKeySource.Env, ApiKeySource.File, ApiKeySource.None, ApiKeySource.Literal {
+public abstract sealed class ApiKeySource permits ApiKeySource.Env, ApiKeySource.File, ApiKeySource.None, ApiKeySource.Literal, KeyPool {
 
     /** The current key, or empty when none is configured or the variable/file is missing. */
     public abstract Optional<String> key();
+
+    /**
+     * The key for one call. {@code waitMs > 0} with no key: every key is at its own rate limit for
+     * that long (pools only).
+     */
+    public record Choice(Optional<String> key, long waitMs) {}
+
+    public Choice next() {
+        return new Choice(key(), 0);
+    }
+
+    /** The provider refused this key (401/403): a pool stops using it; a single key has no alternative. */
+    public void rejected(String key) {
+    }
 
     public static ApiKeySource fromEnv(String variable) {
         return new Env(variable, System::getenv);
@@ -47,11 +61,21 @@ public abstract sealed class ApiKeySource permits ApiKeySource.Env, ApiKeySource
 
     /** The catalog's choice for this provider: key file if given, else environment variable, else none. */
     public static ApiKeySource of(ProviderSpec spec) {
+        return of(spec, System::getenv);
+    }
+
+    /**
+     * A key file that is a directory is a key pool (one file per key, see {@link KeyPool}); a key
+     * variable with numbered siblings ({@code VAR_1}, ...) is a pool from the environment.
+     */
+    public static ApiKeySource of(ProviderSpec spec, Function<String, String> environment) {
         if (spec.getKeyFile() != null && !spec.getKeyFile().isBlank()) {
-            return fromFile(Path.of(spec.getKeyFile()));
+            Path path = Path.of(spec.getKeyFile());
+            return Files.isDirectory(path) ? KeyPool.fromDirectory(path) : fromFile(path);
         }
         if (spec.getKeyEnv() != null && !spec.getKeyEnv().isBlank()) {
-            return fromEnv(spec.getKeyEnv());
+            return KeyPool.hasNumberedEnv(spec.getKeyEnv(), environment)
+                    ? KeyPool.fromEnv(spec.getKeyEnv(), environment) : fromEnv(spec.getKeyEnv(), environment);
         }
         return none();
     }

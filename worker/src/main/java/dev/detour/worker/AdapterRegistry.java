@@ -3,6 +3,7 @@ package dev.detour.worker;
 import dev.detour.providers.ApiKeySource;
 import dev.detour.providers.ProviderAdapter;
 import dev.detour.providers.ProviderAdapters;
+import dev.detour.schema.ProviderSpec;
 import java.net.http.HttpClient;
 import java.util.Map;
 import java.util.Optional;
@@ -24,12 +25,26 @@ public interface AdapterRegistry {
 
     /**
      * Adapters built from the catalog's provider specs (base URL from configuration, key from the
-     * spec's keyEnv / keyFile), made on first use and shared; every adapter uses the one HTTP client.
+     * spec's keyEnv / keyFile, a key pool when that is a directory or numbered variables), made on first
+     * use and shared; every adapter uses the one HTTP client. A provider whose spec changes in a newer
+     * catalog gets a new adapter. A base URL the policy refuses (link-local, metadata service, not
+     * http(s)) gives no adapter: the call is refused here, at call time, and the attempt fails over
+     * instead of a key being sent there.
      */
     static AdapterRegistry forCatalog(DeploymentCatalog catalog, HttpClient http) {
-        Map<String, ProviderAdapter> made = new ConcurrentHashMap<>();
-        return provider -> Optional.ofNullable(made.computeIfAbsent(provider, name -> catalog.provider(name)
-                .map(spec -> ProviderAdapters.create(spec, ApiKeySource.of(spec), http))
-                .orElse(null)));
+        record Built(ProviderSpec spec, ProviderAdapter adapter) {}
+        Map<String, Built> made = new ConcurrentHashMap<>();
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AdapterRegistry.class);
+        return provider -> catalog.provider(provider).flatMap(spec -> Optional.ofNullable(made.compute(provider, (name, built) -> {
+            if (built != null && built.spec().equals(spec)) {
+                return built;
+            }
+            try {
+                return new Built(spec, ProviderAdapters.create(spec, ApiKeySource.of(spec), http));
+            } catch (IllegalArgumentException refused) {
+                log.warn("provider {} refused: {}", name, refused.getMessage());
+                return new Built(spec, null);
+            }
+        }).adapter()));
     }
 }

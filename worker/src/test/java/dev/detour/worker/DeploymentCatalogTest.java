@@ -50,4 +50,38 @@ class DeploymentCatalogTest {
             assertThat(adapters.adapterFor("unknown")).isEmpty();
         }
     }
+
+    @Test
+    void aProviderAtAMetadataOrLinkLocalAddressGetsNoAdapterSoNoKeyIsEverSentThere() {
+        for (String url : java.util.List.of("http://169.254.169.254/latest", "http://metadata.google.internal/v1", "file:///etc/passwd")) {
+            DeploymentCatalog c = DeploymentCatalog.of(dev.detour.schema.Catalog.newBuilder().setVersion("bad")
+                    .setProviders(java.util.List.of(Fixtures.provider("evil", url, null)))
+                    .setDeployments(java.util.List.of(Fixtures.deployment("evil", "evil/small", 1_000L)))
+                    .build());
+            try (HttpClient http = HttpClient.newHttpClient()) {
+                AdapterRegistry adapters = AdapterRegistry.forCatalog(c, http);
+                assertThat(adapters.adapterFor("evil")).as(url).isEmpty();
+                assertThat(adapters.adapterFor("evil")).as(url).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aChangedProviderSpecGetsANewAdapter() {
+        java.util.concurrent.atomic.AtomicReference<dev.detour.schema.Catalog> current = new java.util.concurrent.atomic.AtomicReference<>(
+                dev.detour.schema.Catalog.newBuilder().setVersion("1")
+                        .setProviders(java.util.List.of(Fixtures.provider("acme", "http://localhost:1", null)))
+                        .setDeployments(java.util.List.of(Fixtures.deployment("acme", "acme/small", 1_000L))).build());
+        DeploymentCatalog c = DeploymentCatalog.following(current::get);
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            AdapterRegistry adapters = AdapterRegistry.forCatalog(c, http);
+            var first = adapters.adapterFor("acme").orElseThrow();
+            current.set(dev.detour.schema.Catalog.newBuilder(current.get()).setVersion("2")
+                    .setProviders(java.util.List.of(Fixtures.provider("acme", "http://169.254.169.254/", null))).build());
+            assertThat(adapters.adapterFor("acme")).isEmpty();
+            current.set(dev.detour.schema.Catalog.newBuilder(current.get()).setVersion("3")
+                    .setProviders(java.util.List.of(Fixtures.provider("acme", "http://localhost:2", null))).build());
+            assertThat(adapters.adapterFor("acme")).get().isNotSameAs(first);
+        }
+    }
 }

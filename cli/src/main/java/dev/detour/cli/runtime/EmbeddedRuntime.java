@@ -47,28 +47,50 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedRuntime.class);
 
-    /** How to start the runtime. */
+    /**
+     * How to start the runtime.
+     *
+     * @param clientProperties Kafka client settings per role (operator, registry, router, worker, ledger),
+     *                         e.g. SASL credentials: each component connects as its own principal
+     */
     public record Options(String bootstrapServers, String catalogResource, int workers, int partitions,
-                          Map<String, ProviderScript> scripts, List<TenantPolicy> tenants, long seed) {
+                          Map<String, ProviderScript> scripts, List<TenantPolicy> tenants, long seed,
+                          Map<String, Map<String, String>> clientProperties, String topicPrefix) {
         public static Options demo() {
-            return new Options(null, CatalogLoader.DEMO_RESOURCE, 2, 6, Map.of(), List.of(), 42);
+            return new Options(null, CatalogLoader.DEMO_RESOURCE, 2, 6, Map.of(), List.of(), 42, Map.of(), null);
         }
 
         public Options withScripts(Map<String, ProviderScript> s) {
-            return new Options(bootstrapServers, catalogResource, workers, partitions, s, tenants, seed);
+            return new Options(bootstrapServers, catalogResource, workers, partitions, s, tenants, seed, clientProperties, topicPrefix);
         }
 
         public Options withTenants(List<TenantPolicy> t) {
-            return new Options(bootstrapServers, catalogResource, workers, partitions, scripts, t, seed);
+            return new Options(bootstrapServers, catalogResource, workers, partitions, scripts, t, seed, clientProperties, topicPrefix);
         }
 
         public Options withWorkers(int n) {
-            return new Options(bootstrapServers, catalogResource, n, partitions, scripts, tenants, seed);
+            return new Options(bootstrapServers, catalogResource, n, partitions, scripts, tenants, seed, clientProperties, topicPrefix);
         }
 
         /** An existing cluster instead of the embedded broker (topics get a fresh prefix). */
         public Options withBootstrapServers(String servers) {
-            return new Options(servers, catalogResource, workers, partitions, scripts, tenants, seed);
+            return new Options(servers, catalogResource, workers, partitions, scripts, tenants, seed, clientProperties, topicPrefix);
+        }
+
+        /** Kafka client settings (security) of one role: operator, registry, router, worker or ledger. */
+        public Options withClientProperties(String role, Map<String, String> props) {
+            Map<String, Map<String, String>> all = new HashMap<>(clientProperties);
+            all.put(role, Map.copyOf(props));
+            return new Options(bootstrapServers, catalogResource, workers, partitions, scripts, tenants, seed, Map.copyOf(all), topicPrefix);
+        }
+
+        /** A fixed topic prefix on an existing cluster (default: a fresh one per start). */
+        public Options withTopicPrefix(String prefix) {
+            return new Options(bootstrapServers, catalogResource, workers, partitions, scripts, tenants, seed, clientProperties, prefix);
+        }
+
+        Map<String, String> client(String role) {
+            return clientProperties.getOrDefault(role, Map.of());
         }
     }
 
@@ -111,10 +133,12 @@ public final class EmbeddedRuntime implements AutoCloseable {
             topics = new Topics(Topics.DEFAULT_PREFIX, o.partitions(), (short) 1);
         } else {
             bootstrapServers = o.bootstrapServers();
-            topics = new Topics("demo" + System.currentTimeMillis() + ".", o.partitions(), (short) 1);
+            topics = new Topics(o.topicPrefix() != null ? o.topicPrefix() : "demo" + System.currentTimeMillis() + ".",
+                    o.partitions(), (short) 1);
         }
 
-        registry = SchemaRegistryServer.start(RegistryConfig.of(bootstrapServers).withTopic(topics.schemas()));
+        registry = SchemaRegistryServer.start(RegistryConfig.of(bootstrapServers).withTopic(topics.schemas())
+                .withKafkaClientProps(o.client("registry")));
         started.add(registry);
 
         simulator = ProviderSimulator.start(SimulatorConfig.defaults().withSeed(o.seed()));
@@ -126,12 +150,14 @@ public final class EmbeddedRuntime implements AutoCloseable {
             simulator.script(p.getName(), o.scripts().getOrDefault(p.getName(), defaultScript()).withExpectedKey(simulatedKey(p)));
         }
 
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+        Map<String, Object> adminProps = new HashMap<>(o.client("operator"));
+        adminProps.put("bootstrap.servers", bootstrapServers);
+        try (Admin admin = Admin.create(adminProps)) {
             List<Topics.TopicSpec> all = new ArrayList<>(topics.fixed());
             catalog.getProviders().forEach(p -> all.add(topics.providerTopic(p.getName())));
             new TopicProvisioner(admin).ensure(all);
         }
-        try (ConfigPublisher config = new ConfigPublisher(bootstrapServers, registry.url(), topics, Map.of())) {
+        try (ConfigPublisher config = new ConfigPublisher(bootstrapServers, registry.url(), topics, o.client("operator"))) {
             config.publishUnchecked(catalog);
             o.tenants().forEach(config::publishTenant);
         }
@@ -140,7 +166,8 @@ public final class EmbeddedRuntime implements AutoCloseable {
                 .withTopics(topics)
                 .withApplicationId(topics.prefix() + "router")
                 .withStateDir(stateDir.resolve("router"))
-                .withInMemoryState(true));
+                .withInMemoryState(true)
+                .withStreamsOverrides(o.client("router")));
         started.add(router);
 
         HttpClient http = ProviderAdapters.defaultHttpClient();
@@ -154,6 +181,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
                     .instanceId("worker-" + (i + 1))
                     .metricsPort(-1)
                     .jmx(false)
+                    .kafkaProperties(o.client("worker"))
                     .build(), adapters, DeploymentCatalog.of(catalog));
             workers.add(w);
             started.add(w);
@@ -162,14 +190,15 @@ public final class EmbeddedRuntime implements AutoCloseable {
         ledger = Ledger.start(LedgerConfig.forRegistry(bootstrapServers, registry.url(), stateDir.resolve("ledger"))
                 .withTopics(topics)
                 .withApplicationId(topics.prefix() + "ledger")
-                .withHttp("127.0.0.1", 0, "127.0.0.1"));
+                .withHttp("127.0.0.1", 0, "127.0.0.1")
+                .withClientProperties(o.client("ledger")));
         started.add(ledger);
         log.info("embedded runtime up: kafka {}, registry {}, simulator :{}, {} worker(s), ledger {}",
                 bootstrapServers, registry.url(), simulator.port(), workers.size(), ledger.httpUrl());
     }
 
     /** A key the simulator expects; it stands in for a real provider key and is never logged. */
-    private static String simulatedKey(ProviderSpec p) {
+    public static String simulatedKey(ProviderSpec p) {
         return "sim-" + p.getName() + "-key";
     }
 

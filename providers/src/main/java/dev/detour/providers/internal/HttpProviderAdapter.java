@@ -77,9 +77,41 @@ public abstract class HttpProviderAdapter implements ProviderAdapter {
     /** A 2xx body into a completion or a failure (content filter, malformed). */
     protected abstract ProviderReply decode(JsonNode body, RateLimitSnapshot rateLimit);
 
+    /** At most this many keys are tried for one attempt (a pool of many revoked keys must not stall a call). */
+    private static final int MAX_KEYS_PER_ATTEMPT = 8;
+
+    /**
+     * One attempt; when the provider refuses the key (AUTH) and the key source has another key, the
+     * refused key leaves the pool and the same attempt is sent again with the next key, so a revoked
+     * key never counts against the deployment's health.
+     */
     @Override
     public CompletableFuture<ProviderReply> complete(ProviderRequest request) {
-        Optional<String> key = keys.key();
+        return completeWithKeys(request, new java.util.HashSet<>(), null);
+    }
+
+    private CompletableFuture<ProviderReply> completeWithKeys(ProviderRequest request, java.util.Set<String> tried, Failure refused) {
+        ApiKeySource.Choice choice = keys.next();
+        if (refused != null && (choice.key().isEmpty() || tried.contains(choice.key().get()))) {
+            return CompletableFuture.completedFuture(refused); // no other key: the refusal stands
+        }
+        if (choice.key().isEmpty() && choice.waitMs() > 0) {
+            return CompletableFuture.completedFuture(new Failure(ErrorClass.RATE_LIMITED, null,
+                    "every key of provider " + spec.getName() + " is at its own rate limit", choice.waitMs(), null, null));
+        }
+        Optional<String> key = choice.key();
+        return send(request, key).thenCompose(reply -> {
+            if (reply instanceof Failure f && f.errorClass() == ErrorClass.AUTH && key.isPresent()
+                    && tried.size() + 1 < MAX_KEYS_PER_ATTEMPT) {
+                keys.rejected(key.get());
+                tried.add(key.get());
+                return completeWithKeys(request, tried, f);
+            }
+            return CompletableFuture.completedFuture(reply);
+        });
+    }
+
+    private CompletableFuture<ProviderReply> send(ProviderRequest request, Optional<String> key) {
         if (key.isEmpty() && requiresKey()) {
             return CompletableFuture.completedFuture(Failure.of(ErrorClass.AUTH, null,
                     "no API key for provider " + spec.getName() + " (" + keys + ")"));

@@ -33,6 +33,7 @@ import java.util.stream.Stream;
  *                          simulator's seed
  * @param quality           scripted share of bad answers (malformed JSON, refusals, too short); null: all good
  * @param modelQuality      the same per provider model name, overriding {@code quality}
+ * @param expectedKeys      when set, requests must carry one of these keys (several keys of one account)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -50,7 +51,8 @@ public record ProviderScript(
         String reply,
         Long seed,
         Quality quality,
-        Map<String, Quality> modelQuality) {
+        Map<String, Quality> modelQuality,
+        List<String> expectedKeys) {
 
     public static final long DEFAULT_HANG_MS = 120_000;
 
@@ -63,6 +65,7 @@ public record ProviderScript(
         burst = burst == null ? null : Math.max(1, burst);
         hangMs = hangMs == null ? DEFAULT_HANG_MS : hangMs;
         modelQuality = modelQuality == null ? Map.of() : Map.copyOf(modelQuality);
+        expectedKeys = expectedKeys == null ? null : List.copyOf(expectedKeys);
         double total = 0;
         for (Map.Entry<ErrorClass, Double> e : errorRates.entrySet()) {
             if (e.getValue() < 0 || e.getValue() > 1) {
@@ -80,70 +83,84 @@ public record ProviderScript(
 
     /** Answers at once, never fails, accepts any key. */
     public static ProviderScript healthy() {
-        return new ProviderScript(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new ProviderScript(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public ProviderScript withLatency(Latency l) {
-        return new ProviderScript(l, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, quality, modelQuality);
+        return new ProviderScript(l, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, quality, modelQuality, expectedKeys);
     }
 
     public ProviderScript withErrorRate(ErrorClass cls, double rate) {
         EnumMap<ErrorClass, Double> m = new EnumMap<>(ErrorClass.class);
         m.putAll(errorRates);
         m.put(cls, rate);
-        return new ProviderScript(latency, m, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, quality, modelQuality);
+        return new ProviderScript(latency, m, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, quality, modelQuality, expectedKeys);
     }
 
     public ProviderScript withRateLimit(double perSecond, int burstSize) {
-        return new ProviderScript(latency, errorRates, perSecond, burstSize, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, quality, modelQuality);
+        return new ProviderScript(latency, errorRates, perSecond, burstSize, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, quality, modelQuality, expectedKeys);
     }
 
     public ProviderScript withOutage(long fromMs, long toMs, String mode) {
         return new ProviderScript(latency, errorRates, requestsPerSecond, burst,
                 Stream.concat(outages.stream(), Stream.of(new Window(fromMs, toMs, mode))).toList(), down, slowdowns, expectedKey,
-                maxContextTokens, hangMs, reply, seed, quality, modelQuality);
+                maxContextTokens, hangMs, reply, seed, quality, modelQuality, expectedKeys);
     }
 
     public ProviderScript withDown(boolean isDown) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, isDown, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, quality, modelQuality);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, isDown, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, quality, modelQuality, expectedKeys);
     }
 
     public ProviderScript withSlowdown(long fromMs, long toMs, double factor, long extraMs) {
         return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down,
                 Stream.concat(slowdowns.stream(), Stream.of(new Slowdown(fromMs, toMs, factor, extraMs))).toList(), expectedKey,
-                maxContextTokens, hangMs, reply, seed, quality, modelQuality);
+                maxContextTokens, hangMs, reply, seed, quality, modelQuality, expectedKeys);
     }
 
     public ProviderScript withExpectedKey(String key) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, key, maxContextTokens, hangMs, reply, seed, quality, modelQuality);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, key, maxContextTokens, hangMs, reply, seed, quality, modelQuality, expectedKeys);
+    }
+
+    /** Accepts any of these keys and no other (several keys of one account; change it live to revoke one). */
+    public ProviderScript withExpectedKeys(java.util.Collection<String> keys) {
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, null, maxContextTokens, hangMs, reply, seed,
+                quality, modelQuality, List.copyOf(keys));
+    }
+
+    /** True when a request with this key (null for none) passes the key check. */
+    public boolean acceptsKey(String key) {
+        if (expectedKey == null && (expectedKeys == null || expectedKeys.isEmpty())) {
+            return true;
+        }
+        return key != null && (key.equals(expectedKey) || expectedKeys != null && expectedKeys.contains(key));
     }
 
     public ProviderScript withMaxContextTokens(int tokens) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, tokens, hangMs, reply, seed, quality, modelQuality);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, tokens, hangMs, reply, seed, quality, modelQuality, expectedKeys);
     }
 
     public ProviderScript withHangMs(long ms) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, ms, reply, seed, quality, modelQuality);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, ms, reply, seed, quality, modelQuality, expectedKeys);
     }
 
     public ProviderScript withReply(String text) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, text, seed, quality, modelQuality);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, text, seed, quality, modelQuality, expectedKeys);
     }
 
     public ProviderScript withSeed(long s) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, s, quality, modelQuality);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, s, quality, modelQuality, expectedKeys);
     }
 
     /** Scripted answer quality for every model of this provider (see {@link Quality}). */
     public ProviderScript withQuality(Quality q) {
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, q, modelQuality);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, q, modelQuality, expectedKeys);
     }
 
     /** Scripted answer quality for one model (the provider's model name, as in a deployment's providerModel). */
     public ProviderScript withModelQuality(String model, Quality q) {
         java.util.HashMap<String, Quality> m = new java.util.HashMap<>(modelQuality);
         m.put(model, q);
-        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, quality, m);
+        return new ProviderScript(latency, errorRates, requestsPerSecond, burst, outages, down, slowdowns, expectedKey, maxContextTokens, hangMs, reply, seed, quality, m, expectedKeys);
     }
 
     /** Quality of a successful answer to a request for {@code model}: the model's own, else the provider's, else null. */

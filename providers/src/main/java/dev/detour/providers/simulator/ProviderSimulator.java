@@ -227,7 +227,7 @@ public final class ProviderSimulator implements AutoCloseable {
         }
 
         // The order real APIs check in: key, availability, rate limit, request validity.
-        if (script.expectedKey() != null && !script.expectedKey().equals(call.key())) {
+        if (!script.acceptsKey(call.key())) {
             reply(ex, st, protocol, protocol.error(ErrorClass.AUTH, call, null, null), requestId);
             return;
         }

@@ -80,15 +80,6 @@ final class ComponentCommands {
         @Override
         public Integer call() throws Exception {
             DetourConfig c = connection.config();
-            ConnectionOptions.checkReachable(c);
-            provision(c);
-            ConfigTopicReader configTopic = new ConfigTopicReader(c);
-            if (configTopic.catalog() == null) {
-                configTopic.close();
-                throw new UserError("no catalog on " + c.topics().config() + "; publish one first: detour catalog publish [FILE]");
-            }
-            provision(c, configTopic.catalog());
-            DeploymentCatalog catalog = DeploymentCatalog.following(configTopic::catalog);
             java.util.Map<String, String> kafkaProps = new java.util.HashMap<>(c.kafkaClientProperties());
             // Provider topics added by a later catalog are found by the pattern subscription at the next metadata refresh.
             kafkaProps.putIfAbsent("metadata.max.age.ms", "10000");
@@ -102,7 +93,17 @@ final class ComponentCommands {
                     .kafkaProperties(kafkaProps);
             c.get("worker.providers").ifPresent(p -> wc.providers(Arrays.stream(p.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()));
             c.get("worker.instance.id").ifPresent(wc::instanceId);
-            Worker worker = Worker.start(wc.build(), AdapterRegistry.forCatalog(catalog, ProviderAdapters.defaultHttpClient()), catalog);
+            WorkerConfig workerConfig = wc.build(); // every value parsed before anything connects
+            ConnectionOptions.checkReachable(c);
+            provision(c);
+            ConfigTopicReader configTopic = new ConfigTopicReader(c);
+            if (configTopic.catalog() == null) {
+                configTopic.close();
+                throw new UserError("no catalog on " + c.topics().config() + "; publish one first: detour catalog [FILE]");
+            }
+            provision(c, configTopic.catalog());
+            DeploymentCatalog catalog = DeploymentCatalog.following(configTopic::catalog);
+            Worker worker = Worker.start(workerConfig, AdapterRegistry.forCatalog(catalog, ProviderAdapters.defaultHttpClient()), catalog);
             return Components.runUntilStopped("worker", () -> {
                 worker.close();
                 configTopic.close();

@@ -4,12 +4,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code detour} command. Each subcommand is one user job or one component run alone. */
-@Command(name = "detour", mixinStandardHelpOptions = true, version = "detour 0.1.0",
+@Command(name = "detour", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "detour 0.1.0",
         description = "Kafka-native failover and cost routing for LLM calls.",
         subcommands = {DemoCommand.class, SubmitCommand.class, ResultsCommand.class, ReplayCommand.class,
                 ProvidersCommand.class, dev.detour.ledger.audit.AuditCommand.class,
-                ComponentCommands.CatalogCmd.class, ComponentCommands.KafkaCmd.class, ComponentCommands.RouterCmd.class, ComponentCommands.WorkerCmd.class,
-                ComponentCommands.LedgerCmd.class, ComponentCommands.RegistryCmd.class, ComponentCommands.SimulatorCmd.class,
+                ComponentCommands.CatalogCmd.class, ConfigCommands.TenantCmd.class, ConfigCommands.KeysCmd.class, ComponentCommands.KafkaCmd.class, ComponentCommands.RouterCmd.class, ComponentCommands.WorkerCmd.class,
+                ComponentCommands.LedgerCmd.class, GatewayCommand.class, BenchCommand.class, ComponentCommands.RegistryCmd.class, ComponentCommands.SimulatorCmd.class,
                 CommandLine.HelpCommand.class})
 public final class Detour implements Runnable {
 

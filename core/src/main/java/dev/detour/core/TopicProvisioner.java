@@ -42,6 +42,7 @@ public final class TopicProvisioner {
                     }
                 }
             }
+            awaitLeaders(missing.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
@@ -49,5 +50,27 @@ public final class TopicProvisioner {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IllegalStateException("could not create topics: " + cause.getMessage(), cause);
         }
+    }
+
+    /**
+     * A topic answers NOT_LEADER for a moment after creation; an idempotent producer that starts
+     * writing then can end up refused with OutOfOrderSequence. Returning only once every partition
+     * has a leader keeps components started right after provisioning clear of that window.
+     */
+    private void awaitLeaders(List<String> names) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try {
+                boolean ready = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                log.debug("topics {} not described yet: {}", names, e.toString());
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        log.warn("topics {} still have partitions without a leader after 30 s", names);
     }
 }

@@ -28,7 +28,7 @@ public record SpendReport(String tenant, String from, String to, List<String> gr
 
     @Override
     public List<Object> tableTotal() {
-        return cells("TOTAL", total);
+        return total == null ? null : cells("TOTAL", total);
     }
 
     @Override

@@ -51,17 +51,17 @@ public record GatewayConfig(
     }
 
     /**
-     * From environment variables: {@code DETOUR_BOOTSTRAP_SERVERS}, {@code DETOUR_SCHEMA_REGISTRY_URL},
-     * {@code DETOUR_TOPIC_PREFIX}, {@code DETOUR_GATEWAY_BIND}, {@code DETOUR_GATEWAY_PORT},
+     * From environment variables: {@code DETOUR_KAFKA_BOOTSTRAP_SERVERS}, {@code DETOUR_REGISTRY_URL},
+     * {@code DETOUR_TOPICS_PREFIX}, {@code DETOUR_GATEWAY_BIND}, {@code DETOUR_GATEWAY_PORT},
      * {@code DETOUR_GATEWAY_KEY_FILE}, {@code DETOUR_GATEWAY_TIMEOUT_MS}, {@code DETOUR_GATEWAY_MAX_BODY_BYTES},
      * {@code DETOUR_GATEWAY_MAX_OPEN_REQUESTS}, and webhook secrets {@code DETOUR_WEBHOOK_SECRET_<NAME>}
      * (name lower-cased; {@code DETOUR_WEBHOOK_SECRET_DEFAULT} signs webhooks that name none).
      */
     public static GatewayConfig fromEnv(Map<String, String> env) {
         DetourClientConfig pipeline = new DetourClientConfig(
-                env.getOrDefault("DETOUR_BOOTSTRAP_SERVERS", "localhost:9092"),
-                env.getOrDefault("DETOUR_SCHEMA_REGISTRY_URL", "http://localhost:8081"),
-                env.get("DETOUR_TOPIC_PREFIX"), Map.of());
+                env.getOrDefault("DETOUR_KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                env.getOrDefault("DETOUR_REGISTRY_URL", "http://localhost:8081"),
+                env.get("DETOUR_TOPICS_PREFIX"), kafkaClientProperties(env));
         GatewayConfig c = defaults(pipeline);
         String keyFile = env.get("DETOUR_GATEWAY_KEY_FILE");
         return new GatewayConfig(
@@ -75,6 +75,17 @@ public record GatewayConfig(
                 Integer.parseInt(env.getOrDefault("DETOUR_GATEWAY_MAX_OPEN_REQUESTS", Integer.toString(c.maxOpenRequests()))),
                 c.jobCapacity(),
                 WebhookPolicy.fromEnv(env));
+    }
+
+    /** DETOUR_KAFKA_* (other than bootstrap servers) as Kafka client settings, e.g. DETOUR_KAFKA_SECURITY_PROTOCOL. */
+    private static Map<String, String> kafkaClientProperties(Map<String, String> env) {
+        Map<String, String> props = new java.util.HashMap<>();
+        env.forEach((k, v) -> {
+            if (k.startsWith("DETOUR_KAFKA_") && !k.equals("DETOUR_KAFKA_BOOTSTRAP_SERVERS")) {
+                props.put(k.substring("DETOUR_KAFKA_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v);
+            }
+        });
+        return props;
     }
 
     public GatewayConfig withBind(String address, int port) {

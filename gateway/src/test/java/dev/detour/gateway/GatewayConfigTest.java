@@ -12,9 +12,9 @@ class GatewayConfigTest {
     @Test
     void fromEnvironment() {
         GatewayConfig c = GatewayConfig.fromEnv(Map.of(
-                "DETOUR_BOOTSTRAP_SERVERS", "k1:9092",
-                "DETOUR_SCHEMA_REGISTRY_URL", "http://registry:8081",
-                "DETOUR_TOPIC_PREFIX", "prod.",
+                "DETOUR_KAFKA_BOOTSTRAP_SERVERS", "k1:9092",
+                "DETOUR_REGISTRY_URL", "http://registry:8081",
+                "DETOUR_TOPICS_PREFIX", "prod.",
                 "DETOUR_GATEWAY_PORT", "9999",
                 "DETOUR_GATEWAY_KEY_FILE", "/etc/detour/keys",
                 "DETOUR_GATEWAY_TIMEOUT_MS", "1500",

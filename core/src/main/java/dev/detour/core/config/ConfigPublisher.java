@@ -109,6 +109,11 @@ public final class ConfigPublisher implements AutoCloseable {
         send(ConfigKeys.drain(drain.getProvider()), ConfigRecord.newBuilder().setDrain(drain).setUpdatedAtMs(System.currentTimeMillis()).build());
     }
 
+    /** Any other config entry (e.g. a gateway key under {@code apikey/<hash>}). */
+    public void publish(String key, ConfigRecord value) {
+        send(key, value);
+    }
+
     private void send(String key, ConfigRecord value) {
         try {
             producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);

@@ -1,0 +1,196 @@
+package dev.detour.bench;
+
+import dev.detour.core.TopicProvisioner;
+import dev.detour.core.Topics;
+import dev.detour.kafka.EmbeddedKafka;
+import dev.detour.registry.RegistryConfig;
+import dev.detour.registry.SchemaRegistryServer;
+import dev.detour.router.RecordSerdes;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one broker and registry every suite of a run shares: an embedded single-node KRaft broker
+ * (or the cluster in {@code KAFKA_BOOTSTRAP_SERVERS}) and the project's own schema registry server
+ * (or {@code SCHEMA_REGISTRY_URL}, or an in-memory {@code mock://} registry). Each suite asks for its
+ * own topic prefix, so runs never read each other's records.
+ */
+public final class BenchEnvironment implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BenchEnvironment.class);
+
+    /** Partitions of every bench topic: the worker reads provider topics with the default layout. */
+    public static final int PARTITIONS = Topics.defaults().partitions();
+
+    private final EmbeddedKafka embedded;
+    private final SchemaRegistryServer registryServer;
+    private final String bootstrapServers;
+    private final String registryUrl;
+    private final RecordSerdes serdes;
+    private final Admin admin;
+    private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+    private final AtomicInteger prefixes = new AtomicInteger();
+
+    private BenchEnvironment(EmbeddedKafka embedded, SchemaRegistryServer registryServer, String bootstrapServers,
+                             String registryUrl) {
+        this.embedded = embedded;
+        this.registryServer = registryServer;
+        this.bootstrapServers = bootstrapServers;
+        this.registryUrl = registryUrl;
+        this.serdes = RecordSerdes.forUrl(registryUrl);
+        this.admin = Admin.create(clientProperties());
+    }
+
+    /**
+     * @param registry {@code server} (the project's registry over Kafka), {@code mock}, or a URL;
+     *     {@code SCHEMA_REGISTRY_URL} wins when set
+     */
+    public static BenchEnvironment start(String registry) {
+        String external = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        EmbeddedKafka embedded = null;
+        String bootstrap;
+        if (external != null && !external.isBlank()) {
+            bootstrap = external;
+            log.info("bench on the cluster at {}", bootstrap);
+        } else {
+            embedded = EmbeddedKafka.builder().build().start();
+            bootstrap = embedded.bootstrapServers();
+        }
+        String envRegistry = System.getenv("SCHEMA_REGISTRY_URL");
+        SchemaRegistryServer server = null;
+        String url;
+        if (envRegistry != null && !envRegistry.isBlank()) {
+            url = envRegistry;
+        } else if ("mock".equals(registry)) {
+            url = "mock://bench-" + System.nanoTime();
+        } else if ("server".equals(registry)) {
+            server = SchemaRegistryServer.start(RegistryConfig.of(bootstrap)
+                    .withTopic("_bench-schemas-" + System.currentTimeMillis())
+                    .withListener("127.0.0.1", 0));
+            url = server.url();
+        } else {
+            url = registry;
+        }
+        return new BenchEnvironment(embedded, server, bootstrap, url);
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String registryUrl() {
+        return registryUrl;
+    }
+
+    public boolean embeddedBroker() {
+        return embedded != null;
+    }
+
+    public RecordSerdes serdes() {
+        return serdes;
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    /** Fresh client properties (bootstrap only; suites add their own settings). */
+    public Properties clientProperties() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrapServers);
+        return p;
+    }
+
+    /** A topic prefix no other suite or run uses, e.g. {@code bench-k3x9-2-passthrough.}. */
+    public String uniquePrefix(String label) {
+        return "bench-" + runId + "-" + prefixes.incrementAndGet() + "-" + label + ".";
+    }
+
+    /** The pipeline's topic layout under a fresh prefix, with every fixed topic created. */
+    public Topics pipelineTopics(String label) {
+        Topics topics = new Topics(uniquePrefix(label), PARTITIONS, (short) 1);
+        new TopicProvisioner(admin).ensure(topics.fixed());
+        awaitLeaders(topics.fixed().stream().map(Topics.TopicSpec::name).toList());
+        return topics;
+    }
+
+    /**
+     * Creates a topic whose records carry the broker's append time, so a rate can be read from the
+     * first and last append of the records a stage wrote, independent of how fast anyone reads them.
+     */
+    public void createAppendTimeTopic(String name, int partitions) {
+        createTopic(name, partitions, Map.of("message.timestamp.type", "LogAppendTime"));
+    }
+
+    public void createTopic(String name, int partitions, Map<String, String> configs) {
+        try {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(new HashMap<>(configs))))
+                    .all().get();
+            awaitLeaders(List.of(name));
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + name, e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted creating topic " + name, e);
+        }
+    }
+
+    /**
+     * Waits until every partition of the topics has a leader. An idempotent producer that writes to a
+     * topic whose leaders are still being elected can get stuck retrying out-of-order sequences until
+     * its delivery timeout (seen on the 2-core machine under load), and the suite would wait for
+     * records that never arrive.
+     */
+    public void awaitLeaders(List<String> topics) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                var described = admin.describeTopics(topics).allTopicNames().get();
+                boolean ready = described.values().stream().allMatch(d -> d.partitions().stream()
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (java.util.concurrent.ExecutionException notYet) {
+                // unknown topic right after creation: metadata still propagating
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for topic leaders", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + topics + " have no leaders after 60 s");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for topic leaders", e);
+            }
+        }
+    }
+
+    /** Client-side overrides for Kafka Streams and the components (empty on the embedded broker). */
+    public Map<String, String> clientOverrides() {
+        return Map.of();
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+        if (registryServer != null) {
+            registryServer.close();
+        }
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.detour.bench.internal;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Open-loop load: event i is due at {@code start + i / rate}, whether or not earlier events have been
+ * answered. A sender that falls behind sends late but keeps the due time, and latency is measured from
+ * the due time, so a stall shows up in the percentiles instead of silently lowering the load
+ * (no coordinated omission).
+ */
+public final class OpenLoop {
+    private OpenLoop() {}
+
+    /** Sends one event; {@code dueNanos} is its scheduled {@link System#nanoTime()}. */
+    @FunctionalInterface
+    public interface Sender {
+        void send(int index, long dueNanos) throws Exception;
+    }
+
+    /**
+     * Runs the schedule on the calling thread until {@code count} events are sent.
+     *
+     * @return the due time of event 0
+     */
+    public static long run(double ratePerSecond, int count, Sender sender) throws Exception {
+        double intervalNanos = 1e9 / ratePerSecond;
+        long start = System.nanoTime() + 1_000_000;
+        for (int i = 0; i < count; i++) {
+            long due = start + (long) (i * intervalNanos);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+                while (System.nanoTime() < due) {
+                    Thread.onSpinWait(); // parkNanos wakes early on some kernels
+                }
+            }
+            sender.send(i, due);
+        }
+        return start;
+    }
+}

@@ -1,0 +1,218 @@
+package dev.detour.bench.suites;
+
+import dev.detour.bench.BenchEnvironment;
+import dev.detour.bench.Suite;
+import dev.detour.bench.internal.AppendSpan;
+import dev.detour.bench.internal.BenchCatalog;
+import dev.detour.bench.internal.Records;
+import dev.detour.bench.internal.Workload;
+import dev.detour.bench.report.SuiteReport;
+import dev.detour.bench.report.TargetCheck;
+import dev.detour.core.Topics;
+import dev.detour.router.Router;
+import dev.detour.router.RouterConfig;
+import dev.detour.router.RouterConfig.ProcessingGuarantee;
+import dev.detour.schema.CompletionRequest;
+import dev.detour.schema.ConfigRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * Throughput ladder on one broker: raw producer, raw consumer, a no-op Kafka Streams passthrough with
+ * the pipeline's Avro serde, and the router, each guarantee against the passthrough with the same
+ * guarantee. Stages that write are timed by the broker's append times of what they wrote, so the
+ * reader measuring them is not part of the figure.
+ */
+public final class PassthroughLadder implements Suite {
+    static final int RECORD_BYTES = 1024;
+
+    @Override
+    public String name() {
+        return "passthrough";
+    }
+
+    @Override
+    public String description() {
+        return "records/s: raw producer, raw consumer, Streams passthrough, router (at-least-once, exactly-once)";
+    }
+
+    @Override
+    public SuiteReport run(BenchEnvironment env, boolean quick) throws Exception {
+        int n = quick ? 3_000 : 100_000;
+        SuiteReport.Builder report = new SuiteReport.Builder(name(),
+                "passthrough ladder (" + String.format(Locale.ROOT, "%,d", n) + " records of ~1 KB, "
+                        + BenchEnvironment.PARTITIONS + " partitions, one broker)",
+                "stage", "guarantee", "records/s", "MB/s", "ratio to passthrough");
+
+        String rawTopic = env.uniquePrefix("raw") + "records";
+        env.createAppendTimeTopic(rawTopic, BenchEnvironment.PARTITIONS);
+        double producerRate = rawProducer(env, rawTopic, n);
+        report.row("raw producer (acks=all)", "-", producerRate, mb(producerRate, RECORD_BYTES), "-");
+        report.figure("raw_producer.records_per_s", producerRate);
+        double consumerRate = rawConsumer(env, rawTopic, n);
+        report.row("raw consumer", "-", consumerRate, mb(consumerRate, RECORD_BYTES), "-");
+        report.figure("raw_consumer.records_per_s", consumerRate);
+
+        int avroBytes = avroSize(env);
+        report.figure("request.avro_bytes", avroBytes);
+        // Quick mode only proves every stage runs; exactly-once doubles the Streams start-ups.
+        List<ProcessingGuarantee> guarantees = quick ? List.of(ProcessingGuarantee.AT_LEAST_ONCE)
+                : List.of(ProcessingGuarantee.values());
+        for (ProcessingGuarantee g : guarantees) {
+            String label = g.name().toLowerCase(Locale.ROOT);
+            AppendSpan pass = passthrough(env, g, n);
+            AppendSpan routed = router(env, g, n);
+            double ratio = routed.recordsPerSecond() / pass.recordsPerSecond();
+            report.row("Streams passthrough (Avro serde)", label, pass.recordsPerSecond(),
+                    mb(pass.recordsPerSecond(), avroBytes), 1.0);
+            report.row("router", label, routed.recordsPerSecond(), mb(routed.recordsPerSecond(), avroBytes), ratio);
+            report.figure("passthrough." + label + ".records_per_s", pass.recordsPerSecond());
+            report.figure("router." + label + ".records_per_s", routed.recordsPerSecond());
+            report.figure("router." + label + ".ratio", ratio);
+            report.target(TargetCheck.atLeast("router / passthrough (" + label + ")", 0.8, ratio));
+            if (pass.count() < n || routed.count() < n) {
+                report.note(label + ": passthrough wrote " + pass.count() + " and the router " + routed.count()
+                        + " of " + n + " records before the wait ended; rates are over what was written");
+            }
+        }
+        report.note("Streams stages read records produced beforehand and are timed by the broker append times "
+                + "of their output (first to last record), so start-up and rebalancing are not in the rate.");
+        report.note("Both Streams stages run one stream thread, producer linger " + RouterConfig.defaults("x", "y").lingerMs()
+                + " ms (the router's default), default commit interval of their guarantee; request ~" + avroBytes
+                + " bytes in Avro.");
+        return report.build();
+    }
+
+    private static double mb(double recordsPerSecond, int bytes) {
+        return recordsPerSecond * bytes / 1_000_000.0;
+    }
+
+    private static double rawProducer(BenchEnvironment env, String topic, int n) {
+        Properties p = env.clientProperties();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        byte[] payload = new byte[RECORD_BYTES];
+        new java.util.Random(7).nextBytes(payload);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.partitionsFor(topic); // metadata before the clock starts
+            for (int i = 0; i < n; i++) {
+                producer.send(new ProducerRecord<>(topic, Integer.toString(i).getBytes(), payload));
+            }
+            producer.flush();
+        }
+        AppendSpan span = AppendSpan.awaitAndScan(env.clientProperties(), List.of(topic), n, Duration.ofSeconds(60));
+        return span.recordsPerSecond();
+    }
+
+    private static double rawConsumer(BenchEnvironment env, String topic, int n) {
+        Properties p = env.clientProperties();
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            consumer.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long count = 0;
+            long start = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (count < n && System.nanoTime() < deadline) {
+                var records = consumer.poll(Duration.ofMillis(200));
+                if (!records.isEmpty() && start == 0) {
+                    start = System.nanoTime();
+                }
+                count += records.count();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return count / seconds;
+        }
+    }
+
+    private static int avroSize(BenchEnvironment env) {
+        Serde<CompletionRequest> serde = env.serdes().serde(CompletionRequest.class);
+        return serde.serializer().serialize("size-probe", Workload.kilobyteRequest("job-000000")).length;
+    }
+
+    /** Writes n requests to the topic before a stage starts, so the stage runs flat out. */
+    private static void preload(BenchEnvironment env, String topic, int n, SpecificRecord configFirst, String configTopic)
+            throws Exception {
+        try (KafkaProducer<String, SpecificRecord> producer = Records.producer(env.clientProperties(), env.serdes(), 5)) {
+            if (configFirst != null) {
+                producer.send(new ProducerRecord<>(configTopic, "catalog", configFirst)).get();
+            }
+            for (int i = 0; i < n; i++) {
+                CompletionRequest req = Workload.kilobyteRequest(String.format(Locale.ROOT, "job-%06d", i));
+                producer.send(new ProducerRecord<>(topic, req.getJobId(), req));
+            }
+            producer.flush();
+        }
+    }
+
+    private static AppendSpan passthrough(BenchEnvironment env, ProcessingGuarantee g, int n) throws Exception {
+        String prefix = env.uniquePrefix("passthrough-" + g.name().toLowerCase(Locale.ROOT));
+        String in = prefix + "requests";
+        String out = prefix + "out";
+        env.createTopic(in, BenchEnvironment.PARTITIONS, java.util.Map.of());
+        env.createAppendTimeTopic(out, BenchEnvironment.PARTITIONS);
+        preload(env, in, n, null, null);
+
+        Serde<CompletionRequest> serde = env.serdes().serde(CompletionRequest.class);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(in, Consumed.with(Serdes.String(), serde)).to(out, Produced.with(Serdes.String(), serde));
+        Properties props = env.clientProperties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, prefix + "app");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                g == ProcessingGuarantee.EXACTLY_ONCE_V2 ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("bench-passthrough").toString());
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG),
+                RouterConfig.defaults("x", "y").lingerMs());
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
+            streams.start();
+            return AppendSpan.awaitAndScan(env.clientProperties(), List.of(out), n, Duration.ofSeconds(180));
+        }
+    }
+
+    private static AppendSpan router(BenchEnvironment env, ProcessingGuarantee g, int n) throws Exception {
+        Topics topics = env.pipelineTopics("router-" + g.name().toLowerCase(Locale.ROOT));
+        String provider = "sim";
+        env.createAppendTimeTopic(topics.provider(provider), BenchEnvironment.PARTITIONS);
+        preload(env, topics.requests(), n, ConfigRecord.newBuilder().setCatalog(BenchCatalog.single(provider)).build(),
+                topics.config());
+        Path stateDir = Files.createTempDirectory("bench-router");
+        RouterConfig config = RouterConfig.defaults(env.bootstrapServers(), env.registryUrl())
+                .withTopics(topics)
+                .withApplicationId(topics.prefix() + "router")
+                .withInstanceId("bench-router")
+                .withGuarantee(g)
+                .withStateDir(stateDir)
+                .withInMemoryState(true)
+                .withStreamsOverrides(env.clientOverrides());
+        try (Router router = Router.start(config, env.serdes())) {
+            return AppendSpan.awaitAndScan(env.clientProperties(), List.of(topics.provider(provider)), n,
+                    Duration.ofSeconds(180));
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.detour.bench.suites;
+
+import dev.detour.bench.BenchEnvironment;
+import dev.detour.bench.Suite;
+import dev.detour.bench.internal.BenchCatalog;
+import dev.detour.bench.internal.BenchPipeline;
+import dev.detour.bench.internal.KafkaHop;
+import dev.detour.bench.internal.LatencyStats;
+import dev.detour.bench.internal.OpenLoop;
+import dev.detour.bench.internal.Simulator;
+import dev.detour.bench.internal.Workload;
+import dev.detour.bench.report.SuiteReport;
+import dev.detour.bench.report.TargetCheck;
+import dev.detour.providers.simulator.ProviderScript;
+import dev.detour.router.RouterConfig.ProcessingGuarantee;
+import dev.detour.schema.Catalog;
+import dev.detour.schema.CompletionResult;
+import dev.detour.schema.ResultStatus;
+import dev.detour.schema.Tier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * What Detour adds to a call: open-loop jobs through client, router, worker and back, latency from
+ * each job's due time to its result reaching the client, minus the simulated provider latency; next to
+ * Kafka's own single-hop latency at the same rate on the same broker.
+ */
+public final class PipelineOverhead implements Suite {
+    private static final String PROVIDER = "sim";
+
+    @Override
+    public String name() {
+        return "overhead";
+    }
+
+    @Override
+    public String description() {
+        return "end-to-end latency minus provider time at 200 and 1,000 jobs/s (0 and 60 ms providers) vs Kafka's single hop";
+    }
+
+    @Override
+    public SuiteReport run(BenchEnvironment env, boolean quick) throws Exception {
+        List<Integer> rates = quick ? List.of(100) : List.of(200, 1_000);
+        List<Integer> latencies = quick ? List.of(0) : List.of(0, 60);
+        int seconds = quick ? 3 : 15;
+        SuiteReport.Builder report = new SuiteReport.Builder(name(),
+                "pipeline overhead (open loop, " + seconds + " s per row, latency from due time, ms)",
+                "jobs/s", "router", "provider ms", "completed", "overhead p50", "p99", "p99.9",
+                "Kafka 1 hop p50", "p99", "p99.9");
+        try (Simulator sim = Simulator.start(42)) {
+            Catalog catalog = BenchCatalog.of(List.of(new BenchCatalog.Entry(PROVIDER, "model-a", Tier.PRIMARY, 150_000, 600_000)),
+                    sim::baseUrl);
+            List<ProcessingGuarantee> guarantees = quick ? List.of(ProcessingGuarantee.AT_LEAST_ONCE)
+                    : List.of(ProcessingGuarantee.AT_LEAST_ONCE, ProcessingGuarantee.EXACTLY_ONCE_V2);
+            for (ProcessingGuarantee g : guarantees) {
+                String gl = g.name().toLowerCase(Locale.ROOT);
+                try (BenchPipeline pipeline = BenchPipeline.start(env, "overhead-" + gl, catalog, null, g, 10_000)) {
+                    pipeline.awaitReady(Duration.ofSeconds(120));
+                    sim.script(PROVIDER, ProviderScript.healthy());
+                    run(pipeline, Math.min(100, rates.get(0)), Math.min(100, rates.get(0)), 0, sim); // warm-up, not reported
+                    for (int rate : rates) {
+                        // Exactly-once only at the highest rate and the 0 ms provider: it shows the commit-interval floor.
+                        if (g == ProcessingGuarantee.EXACTLY_ONCE_V2 && rate != rates.get(rates.size() - 1)) {
+                            continue;
+                        }
+                        LatencyStats hop = KafkaHop.measure(env, rate, rate * seconds);
+                        for (int latency : latencies) {
+                            if (g == ProcessingGuarantee.EXACTLY_ONCE_V2 && latency != 0) {
+                                continue;
+                            }
+                            Run r = run(pipeline, rate, rate * seconds, latency, sim);
+                            String key = gl + "." + rate + "_per_s." + latency + "ms";
+                            report.row(rate, gl, latency, r.completed + " / " + r.sent,
+                                    r.overhead.p50(), r.overhead.p99(), r.overhead.p999(), hop.p50(), hop.p99(), hop.p999());
+                            report.figure(key + ".overhead_p50_ms", r.overhead.p50());
+                            report.figure(key + ".overhead_p99_ms", r.overhead.p99());
+                            report.figure(key + ".overhead_p999_ms", r.overhead.p999());
+                            report.figure(key + ".completed", r.completed);
+                            report.figure(key + ".failed", r.failed);
+                            report.figure(gl + "." + rate + "_per_s.kafka_hop_p50_ms", hop.p50());
+                            report.figure(gl + "." + rate + "_per_s.kafka_hop_p99_ms", hop.p99());
+                            report.figure(gl + "." + rate + "_per_s.kafka_hop_p999_ms", hop.p999());
+                            if (rate == rates.get(rates.size() - 1)) {
+                                String what = "overhead at " + rate + " jobs/s, " + latency + " ms provider, " + gl;
+                                report.target(TargetCheck.atMost(what + ", p50 ms", 5, r.overhead.p50()));
+                                report.target(TargetCheck.atMost(what + ", p99 ms", 25, r.overhead.p99()));
+                            }
+                            if (r.completed < r.sent) {
+                                report.note(key + ": " + (r.sent - r.completed) + " of " + r.sent
+                                        + " jobs had no result when the wait ended; they are not in the percentiles");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        report.note("Overhead = time from a job's due time (open loop) to its result reaching the client library, "
+                + "minus the simulated provider latency; it includes the client's produce, the router, the worker's "
+                + "HTTP round trip to the in-process simulator and the result hop.");
+        report.note("The pipeline is three Kafka hops (requests -> provider topic -> results); the Kafka column is one hop, "
+                + "producer (acks=all, linger 1 ms) to consumer, measured on the same broker just before the pipeline rows.");
+        return report.build();
+    }
+
+    private record Run(int sent, long completed, long failed, LatencyStats overhead) {}
+
+    private static final AtomicLong RUNS = new AtomicLong();
+
+    private static Run run(BenchPipeline pipeline, int rate, int count, int providerLatencyMs, Simulator sim) throws Exception {
+        sim.script(PROVIDER, ProviderScript.healthy().withLatency(ProviderScript.Latency.fixed(providerLatencyMs)));
+        String tag = "ov" + RUNS.incrementAndGet() + "-";
+        AtomicLongArray due = new AtomicLongArray(count);
+        LatencyStats overhead = new LatencyStats();
+        AtomicLong completed = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        long providerNanos = providerLatencyMs * 1_000_000L;
+        pipeline.sink(result -> {
+            long now = System.nanoTime();
+            String id = result.getJobId();
+            if (!id.startsWith(tag)) {
+                return;
+            }
+            int i = Integer.parseInt(id.substring(tag.length()));
+            if (result.getStatus() != ResultStatus.SUCCEEDED) {
+                failed.incrementAndGet();
+            }
+            overhead.recordNanos(now - due.get(i) - providerNanos);
+            completed.incrementAndGet();
+        });
+        OpenLoop.run(rate, count, (i, dueNanos) -> {
+            due.set(i, dueNanos);
+            pipeline.client().submit(Workload.kilobyteRequest(tag + i));
+        });
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (completed.get() < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return new Run(count, completed.get(), failed.get(), overhead);
+    }
+
+}

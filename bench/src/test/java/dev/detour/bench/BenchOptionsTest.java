@@ -1,0 +1,47 @@
+package dev.detour.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchOptionsTest {
+    static final List<String> KNOWN = List.of("passthrough", "overhead", "failover");
+
+    @Test
+    void defaultsRunEverySuiteInFullMode() {
+        BenchOptions o = BenchOptions.parse(new String[0], KNOWN);
+        assertThat(o.suites()).isEqualTo(KNOWN);
+        assertThat(o.quick()).isFalse();
+        assertThat(o.out()).isEqualTo(Path.of("bench-results.json"));
+        assertThat(o.registry()).isEqualTo("server");
+    }
+
+    @Test
+    void suitesQuickOutAndRegistry() {
+        BenchOptions o = BenchOptions.parse(new String[] {"failover", "passthrough", "--quick", "--out=r.json",
+                "--registry", "mock"}, KNOWN);
+        assertThat(o.suites()).containsExactly("failover", "passthrough");
+        assertThat(o.quick()).isTrue();
+        assertThat(o.out()).isEqualTo(Path.of("r.json"));
+        assertThat(o.registry()).isEqualTo("mock");
+    }
+
+    @Test
+    void allMeansEverySuiteOnce() {
+        assertThat(BenchOptions.parse(new String[] {"overhead", "all"}, KNOWN).suites())
+                .containsExactly("overhead", "passthrough", "failover");
+    }
+
+    @Test
+    void unknownInputIsRefused() {
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"nope"}, KNOWN))
+                .hasMessageContaining("unknown suite 'nope'");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--fast"}, KNOWN))
+                .hasMessageContaining("unknown option --fast");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--out"}, KNOWN))
+                .hasMessageContaining("--out needs a value");
+    }
+}

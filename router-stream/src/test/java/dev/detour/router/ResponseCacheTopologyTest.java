@@ -116,6 +116,25 @@ class ResponseCacheTopologyTest {
     }
 
     @Test
+    void aJobThatUsedUpItsAttemptsIsAnsweredFromTheCacheAndPaysOnlyForItsAttempts() {
+        tenant("acme", CacheMode.FALLBACK, null, false);
+        RoutedRequest first = answered(ask("j1", "acme", router.now()), "the answer");
+        router.cacheWrites();
+        List<dev.detour.schema.AttemptSummary> tried = new java.util.ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            tried.add(dev.detour.schema.AttemptSummary.newBuilder(
+                    dev.detour.router.testing.Fixtures.failedAttempt(i, "j2", "beta/small-b", ErrorClass.RATE_LIMITED,
+                            null, router.now())).setCostMicros(10).build());
+        }
+        router.retry(RoutedRequest.newBuilder(first).setRequest(ask("j2", "acme", router.now())).setTried(tried).build());
+        assertThat(router.results()).singleElement().satisfies(r -> {
+            assertThat(r.getServedFromCache()).isTrue();
+            assertThat(r.getAttempts()).hasSize(6);
+            assertThat(r.getCostMicros()).isEqualTo(60);
+        });
+    }
+
+    @Test
     void neverServedAcrossTenants() {
         tenant("acme", CacheMode.FALLBACK, null, false);
         tenant("other", CacheMode.FALLBACK, null, false);

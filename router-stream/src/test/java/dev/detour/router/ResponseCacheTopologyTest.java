@@ -135,6 +135,24 @@ class ResponseCacheTopologyTest {
     }
 
     @Test
+    void theOldestEntriesOfATenantAreEvictedBeyondItsBound() {
+        router.tenant(TenantPolicy.newBuilder().setTenant("acme").setCache(CacheMode.FALLBACK).setCacheMaxEntries(1L).build());
+        answered(ask("j1", "acme", router.now()), "first");
+        CompletionRequest other = CompletionRequest.newBuilder(ask("j2", "acme", router.now()))
+                .setMessages(List.of(dev.detour.schema.ChatMessage.newBuilder().setRole("user").setContent("Other").build()))
+                .build();
+        answered(other, "second");
+        List<CachedAnswer> writes = router.cacheWrites();
+        assertThat(writes).hasSize(3);
+        assertThat(writes.get(2)).isNull(); // tombstone of j1's entry
+        outageEverywhere();
+        router.request(ask("j3", "acme", router.now()));
+        assertThat(router.results()).isEmpty(); // evicted: parked, not served
+        router.request(CompletionRequest.newBuilder(other).setJobId("j4").build());
+        assertThat(router.results()).singleElement().satisfies(r -> assertThat(r.getContent()).isEqualTo("second"));
+    }
+
+    @Test
     void neverServedAcrossTenants() {
         tenant("acme", CacheMode.FALLBACK, null, false);
         tenant("other", CacheMode.FALLBACK, null, false);

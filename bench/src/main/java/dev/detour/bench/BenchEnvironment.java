@@ -178,6 +178,35 @@ public final class BenchEnvironment implements AutoCloseable {
         }
     }
 
+    /** Prefix of every topic this run creates. */
+    public String runPrefix() {
+        return "bench-" + runId + "-";
+    }
+
+    /**
+     * Deletes the topics whose names start with the prefix. Each partition holds open files in the
+     * broker, which shares the JVM (and its descriptor limit) with the simulator's and workers' sockets.
+     */
+    public void dropTopics(String prefix) {
+        try {
+            var names = admin.listTopics().names().get().stream().filter(n -> n.startsWith(prefix)).toList();
+            if (!names.isEmpty()) {
+                admin.deleteTopics(names).all().get();
+            }
+        } catch (Exception e) {
+            log.warn("could not delete bench topics {}*: {}", prefix, e.toString());
+        }
+    }
+
+    /** File descriptors this process may still open (Long.MAX_VALUE where the JVM cannot tell). */
+    public static long freeFileDescriptors() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            return unix.getMaxFileDescriptorCount() - unix.getOpenFileDescriptorCount();
+        }
+        return Long.MAX_VALUE;
+    }
+
     /** Client-side overrides for Kafka Streams and the components (empty on the embedded broker). */
     public Map<String, String> clientOverrides() {
         return Map.of();

@@ -83,6 +83,7 @@ public final class BenchRunner {
                             .build();
                 }
                 report = report.withElapsed((System.nanoTime() - t0) / 1_000_000);
+                env.dropTopics(env.runPrefix());
                 reports.add(report);
                 out.println(MarkdownReport.render(report));
                 out.flush();

@@ -108,7 +108,7 @@ public final class CostUnderFaultTrace implements Suite {
                 report.figure(key + ".provider_calls", a.providerCalls);
             }
             Arm detour = arms.get("detour");
-            report.target(TargetCheck.atLeast("Detour success rate", 0.999, detour.successRate()));
+            report.target(TargetCheck.atLeast("Detour success %", 99.9, detour.successRate() * 100));
             report.target(TargetCheck.atMost("Detour cost / premium-only cost", 0.70,
                     detour.usdPer1k() / premiumOnly.usdPer1k()));
             report.target(TargetCheck.atMost("Detour cost / oracle cost", 1.10, detour.usdPer1k() / oracle.usdPer1k()));

@@ -67,8 +67,8 @@ public final class FailoverReaction implements Suite {
             scenario(env, report, outage.getKey(), outage.getValue(), base, rate, warmMs, downMs, upMs, quick);
         }
         report.note("Shares of new attempts are taken over sliding " + WINDOW_MS + " ms windows (step " + STEP_MS
-                + " ms) of the router's writes to the provider topics (broker append time). Reaction ends where every "
-                + "later window until the provider returns has < 1% of attempts on it; recovery is the middle of the first "
+                + " ms) of the router's writes to the provider topics (broker append time). Reaction ends where the "
+                + "first window has < 1% of new attempts on the down provider (later half-open probes are counted apart); recovery is the middle of the first "
                 + "window after its return where its share is back to half its share before the outage.");
         return report.build();
     }
@@ -149,16 +149,14 @@ public final class FailoverReaction implements Suite {
 
     static Analysis analyse(List<Attempt> all, String primaryTopic, long t0, long t1) {
         double before = share(all, primaryTopic, t0 - 5_000, t0);
-        // Reaction ends where every later window (until the provider returns) has < 1% on it.
-        long reactionEnd = t0;
+        // Reaction ends at the first window after t0 with < 1% of new attempts on the provider; the
+        // breaker's half-open probes after that are counted separately, not as traffic going there.
+        long reactionEnd = t1;
         for (long w = t0; w + WINDOW_MS <= t1; w += STEP_MS) {
-            if (share(all, primaryTopic, w, w + WINDOW_MS) >= 0.01) {
-                reactionEnd = w + STEP_MS;
+            if (share(all, primaryTopic, w, w + WINDOW_MS) < 0.01) {
+                reactionEnd = w;
+                break;
             }
-        }
-        if (reactionEnd + WINDOW_MS > t1 && count(all, primaryTopic, t1 - WINDOW_MS, t1) > 0
-                && share(all, primaryTopic, t1 - WINDOW_MS, t1) >= 0.01) {
-            reactionEnd = t1; // still going there when it came back: no reaction within the outage
         }
         long during = count(all, primaryTopic, t0, reactionEnd);
         long probes = count(all, primaryTopic, reactionEnd, t1);

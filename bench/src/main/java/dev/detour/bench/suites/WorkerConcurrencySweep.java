@@ -57,6 +57,15 @@ public final class WorkerConcurrencySweep implements Suite {
             for (int latency : latencies) {
                 for (int n : inFlight) {
                     String provider = "sweep" + n + "x" + latency;
+                    // Worker and simulator share this JVM: every call in flight holds two sockets.
+                    long needed = 2L * n + 2_000;
+                    if (BenchEnvironment.freeFileDescriptors() < needed) {
+                        report.row(n, latency, "skipped", n * 1000.0 / latency, "n/a", "n/a", "n/a", "n/a", "n/a");
+                        report.note(n + " in flight at " + latency + " ms skipped: it needs about " + needed
+                                + " file descriptors (client and simulator sockets in one JVM) and "
+                                + BenchEnvironment.freeFileDescriptors() + " are free (raise ulimit -n)");
+                        continue;
+                    }
                     sim.script(provider, ProviderScript.healthy().withLatency(ProviderScript.Latency.fixed(latency)));
                     Catalog catalog = BenchCatalog.of(List.of(new BenchCatalog.Entry(provider, "model-a", Tier.PRIMARY,
                             150_000, 600_000)), sim::baseUrl);
@@ -97,6 +106,7 @@ public final class WorkerConcurrencySweep implements Suite {
                         report.figure(key + ".peak_in_flight", peak);
                         report.figure(key + ".peak_heap_mb", jvm.peakHeapMb());
                         report.figure(key + ".peak_platform_threads", jvm.peakThreads());
+                        env.dropTopics(topics.prefix());
                         if (span.count() < jobs) {
                             report.note(key + ": " + span.count() + " of " + jobs + " results before the wait ended");
                         }

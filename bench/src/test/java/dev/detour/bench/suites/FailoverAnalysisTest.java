@@ -29,7 +29,7 @@ class FailoverAnalysisTest {
         var a = FailoverReaction.analyse(log(t0, t1, t1 + 10_000), P, t0, t1);
 
         assertThat(a.shareBefore()).isEqualTo(1.0);
-        assertThat(a.reactionMs()).isEqualTo(1_500); // windows starting from t0 + 1.5 s see no primary attempt
+        assertThat(a.reactionMs()).isEqualTo(1_500); // the first window without primary attempts starts at t0 + 1.5 s
         assertThat(a.attemptsDuringReaction()).isEqualTo(150);
         assertThat(a.probesWhileDown()).isZero();
         // the first window after t1 with >= half the old share starts at t1 + 2.5 s; its middle is the step
@@ -47,6 +47,34 @@ class FailoverAnalysisTest {
 
         assertThat(a.reactionMs()).isEqualTo(1_500);
         assertThat(a.probesWhileDown()).isEqualTo(1);
+    }
+
+    @Test
+    void probesAfterTheReactionDoNotExtendIt() {
+        long t0 = 100_000;
+        long t1 = t0 + 10_000;
+        List<Attempt> attempts = new ArrayList<>(log(t0, t1, t1 + 10_000));
+        attempts.add(new Attempt(P, t0 + 6_000)); // two half-open probes in one second: 2% of that second
+        attempts.add(new Attempt(P, t0 + 6_001));
+
+        var a = FailoverReaction.analyse(attempts, P, t0, t1);
+
+        assertThat(a.reactionMs()).isEqualTo(1_500);
+        assertThat(a.attemptsDuringReaction()).isEqualTo(150);
+        assertThat(a.probesWhileDown()).isEqualTo(2);
+    }
+
+    @Test
+    void aProviderNeverAvoidedReactsNotWithinTheOutage() {
+        long t0 = 100_000;
+        long t1 = t0 + 10_000;
+        List<Attempt> attempts = new ArrayList<>();
+        for (long t = t0 - 5_000; t < t1 + 2_000; t += 10) {
+            attempts.add(new Attempt(P, t));
+        }
+        var a = FailoverReaction.analyse(attempts, P, t0, t1);
+        assertThat(a.reactionMs()).isEqualTo(10_000);
+        assertThat(a.attemptsDuringReaction()).isEqualTo(1_000);
     }
 
     @Test

@@ -116,6 +116,43 @@ class ResponseCacheTopologyTest {
     }
 
     @Test
+    void aJobThatUsedUpItsAttemptsIsAnsweredFromTheCacheAndPaysOnlyForItsAttempts() {
+        tenant("acme", CacheMode.FALLBACK, null, false);
+        RoutedRequest first = answered(ask("j1", "acme", router.now()), "the answer");
+        router.cacheWrites();
+        List<dev.detour.schema.AttemptSummary> tried = new java.util.ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            tried.add(dev.detour.schema.AttemptSummary.newBuilder(
+                    dev.detour.router.testing.Fixtures.failedAttempt(i, "j2", "beta/small-b", ErrorClass.RATE_LIMITED,
+                            null, router.now())).setCostMicros(10).build());
+        }
+        router.retry(RoutedRequest.newBuilder(first).setRequest(ask("j2", "acme", router.now())).setTried(tried).build());
+        assertThat(router.results()).singleElement().satisfies(r -> {
+            assertThat(r.getServedFromCache()).isTrue();
+            assertThat(r.getAttempts()).hasSize(6);
+            assertThat(r.getCostMicros()).isEqualTo(60);
+        });
+    }
+
+    @Test
+    void theOldestEntriesOfATenantAreEvictedBeyondItsBound() {
+        router.tenant(TenantPolicy.newBuilder().setTenant("acme").setCache(CacheMode.FALLBACK).setCacheMaxEntries(1L).build());
+        answered(ask("j1", "acme", router.now()), "first");
+        CompletionRequest other = CompletionRequest.newBuilder(ask("j2", "acme", router.now()))
+                .setMessages(List.of(dev.detour.schema.ChatMessage.newBuilder().setRole("user").setContent("Other").build()))
+                .build();
+        answered(other, "second");
+        List<CachedAnswer> writes = router.cacheWrites();
+        assertThat(writes).hasSize(3);
+        assertThat(writes.get(2)).isNull(); // tombstone of j1's entry
+        outageEverywhere();
+        router.request(ask("j3", "acme", router.now()));
+        assertThat(router.results()).isEmpty(); // evicted: parked, not served
+        router.request(CompletionRequest.newBuilder(other).setJobId("j4").build());
+        assertThat(router.results()).singleElement().satisfies(r -> assertThat(r.getContent()).isEqualTo("second"));
+    }
+
+    @Test
     void neverServedAcrossTenants() {
         tenant("acme", CacheMode.FALLBACK, null, false);
         tenant("other", CacheMode.FALLBACK, null, false);

@@ -31,6 +31,7 @@ final class CacheWriter implements Processor<String, byte[], String, Object> {
     private final String resultsTopic;
     private ProcessorContext<String, Object> context;
     private ReadOnlyKeyValueStore<String, byte[]> config;
+    private final java.util.Map<String, java.util.LinkedHashSet<String>> written = new java.util.HashMap<>();
 
     CacheWriter(Deserializer<CompletionResult> resultDecoder, Deserializer<ConfigRecord> configDecoder, String resultsTopic) {
         this.resultDecoder = resultDecoder;
@@ -79,8 +80,28 @@ final class CacheWriter implements Processor<String, byte[], String, Object> {
                     .setVerdicts(List.copyOf(r.getVerdicts()))
                     .build();
             context.forward(new Record<>(key, (Object) entry, record.timestamp()), RouterGraph.CACHE_SINK);
+            if (tenant.getCacheMaxEntries() != null) {
+                evictBeyond(r.getTenant(), key, tenant.getCacheMaxEntries(), record.timestamp());
+            }
         } catch (RuntimeException e) {
             log.warn("skipping result {} for the cache: {}", record.key(), e.toString());
+        }
+    }
+
+    /**
+     * Keeps at most {@code max} of the tenant's entries written by this task: the oldest are deleted
+     * with a tombstone (which also removes them from every router's global store). The index is in
+     * memory and per task, so the bound is per results partition and starts afresh after a restart;
+     * the topic's own age and size bounds stay the backstop.
+     */
+    private void evictBeyond(String tenant, String key, long max, long timestamp) {
+        java.util.LinkedHashSet<String> keys = written.computeIfAbsent(tenant, t -> new java.util.LinkedHashSet<>());
+        keys.remove(key);
+        keys.add(key);
+        while (keys.size() > max) {
+            String oldest = keys.iterator().next();
+            keys.remove(oldest);
+            context.forward(new Record<>(oldest, (Object) null, timestamp), RouterGraph.CACHE_SINK);
         }
     }
 

@@ -199,8 +199,11 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
             return true;
         }
         RoutingDecision decision = policy.decide(request, tried, view, now);
-        if (decision instanceof RoutingDecision.Park && cacheMode != CacheMode.OFF
-                && serveFromCache(request, tried, now, "nothing eligible is healthy")) {
+        // Last resort: instead of parking (nothing eligible is healthy) or giving up after every attempt
+        // failed, answer from the cache when the tenant opted in.
+        boolean gaveUp = decision instanceof RoutingDecision.Fail f && f.reason() == FailureReason.MAX_ATTEMPTS;
+        if ((decision instanceof RoutingDecision.Park || gaveUp) && cacheMode != CacheMode.OFF
+                && serveFromCache(request, tried, now, gaveUp ? "every attempt failed" : "nothing eligible is healthy")) {
             return true; // a parked job being re-examined is removed from the lot by the caller
         }
         switch (decision) {

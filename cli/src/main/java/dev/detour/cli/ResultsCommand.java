@@ -1,6 +1,7 @@
 package dev.detour.cli;
 
 import dev.detour.cli.config.DetourConfig;
+import dev.detour.core.TopicReader;
 import dev.detour.schema.CompletionResult;
 import dev.detour.schemas.serde.AvroSerde;
 import dev.detour.schemas.serde.SchemaRegistryClients;
@@ -46,13 +47,11 @@ final class ResultsCommand implements Callable<Integer> {
         ResultPrinter printer = new ResultPrinter(System.out, format);
         Set<String> seen = new HashSet<>();
         try (var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            List<TopicPartition> parts = TopicReader.assignFromBeginning(consumer, topic, Duration.ofSeconds(10));
             if (parts.isEmpty()) {
                 throw new UserError("topic " + topic + " does not exist (is Detour installed on this cluster?)");
             }
-            consumer.assign(parts);
-            if (fromNow) consumer.seekToEnd(parts); else consumer.seekToBeginning(parts);
+            if (fromNow) consumer.seekToEnd(parts);
             Map<TopicPartition, Long> end = consumer.endOffsets(parts);
             while (true) {
                 for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(300))) {

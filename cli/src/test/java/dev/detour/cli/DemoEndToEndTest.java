@@ -8,6 +8,7 @@ import dev.detour.cli.demo.HtmlReport;
 import dev.detour.cli.demo.JobSample;
 import dev.detour.cli.runtime.EmbeddedRuntime;
 import dev.detour.client.CompletionRequests;
+import dev.detour.core.TopicReader;
 import dev.detour.client.DeadLetterReplay;
 import dev.detour.client.DetourClient;
 import dev.detour.client.DetourClientConfig;
@@ -38,7 +39,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -161,13 +161,8 @@ class DemoEndToEndTest {
         List<T> out = new ArrayList<>();
         Map<String, Object> props = new HashMap<>(runtime.clientProperties());
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(serde.deserializer().deserialize(topic, r.value())));
-            }
+            TopicReader.readToEnd(consumer, TopicReader.assignFromBeginning(consumer, topic, Duration.ofSeconds(30)),
+                    r -> out.add(serde.deserializer().deserialize(topic, r.value())));
         }
         return out;
     }

@@ -2,6 +2,7 @@ package dev.detour.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.detour.core.TopicReader;
 import dev.detour.core.Topics;
 import dev.detour.schema.AttemptSummary;
 import dev.detour.schema.CompletionRequest;
@@ -15,12 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -88,14 +87,8 @@ class DeadLetterReplayTest {
         List<CompletionRequest> out = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(p, new StringDeserializer(),
                 new AvroSerde<>(CompletionRequest.class, SchemaRegistryClients.forUrl(registry)).deserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(topics.requests()).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(rec -> out.add(rec.value()));
-            }
+            TopicReader.readToEnd(consumer, TopicReader.assignFromBeginning(consumer, topics.requests(), Duration.ofSeconds(30)),
+                    rec -> out.add(rec.value()));
         }
         return out;
     }

@@ -318,6 +318,24 @@ class RouterTopologyTest {
         router.request(request("twice", "chat", router.now()));
 
         assertThat(router.routed()).hasSize(1);
+        assertThat(router.decisionCounts()).containsEntry("deduped", 1.0);
+    }
+
+    @Test
+    void aJobIdIsAcceptedAgainOnceItsFirstSightingLeftTheDedupeWindow() {
+        router.request(request("again", "chat", router.now()));
+        // The sweeps of the hour in between forget nothing still inside the window.
+        for (int i = 0; i < 6; i++) {
+            router.advance(Duration.ofMinutes(10).minusSeconds(1));
+            router.request(request("again", "chat", router.now()));
+        }
+        assertThat(router.routed()).hasSize(1);
+        router.advance(Duration.ofMinutes(1));
+        router.request(request("again", "chat", router.now()));
+
+        assertThat(router.routed()).singleElement()
+                .satisfies(r -> assertThat(r.getRequest().getSubmittedAtMs()).isEqualTo(router.now()));
+        assertThat(router.decisionCounts()).containsEntry("deduped", 6.0);
     }
 
     @Test

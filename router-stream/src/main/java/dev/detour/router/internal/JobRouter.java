@@ -38,8 +38,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +54,9 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
     private static final Logger log = LoggerFactory.getLogger(JobRouter.class);
 
     static final String PARKED_STORE = "parked-jobs";
-    static final String SEEN_STORE = "seen-jobs";
+    /** Job id -> record time first accepted ({@link SeenJobs}); named apart from the old window store. */
+    static final String SEEN_STORE = "seen-job-ids";
+    static final Duration SEEN_SWEEP_INTERVAL = Duration.ofSeconds(10);
 
     private final RouterGraph.Wiring wiring;
     private final RoutingPolicy policy;
@@ -69,7 +69,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ParkedJob> parked;
-    private WindowStore<String, Long> seen;
+    private SeenJobs seen;
     private RouterView view;
     private RouterMetrics metrics;
     private final ParkingLot lot = new ParkingLot();
@@ -91,13 +91,13 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.parked = context.getStateStore(PARKED_STORE);
-        this.seen = context.getStateStore(SEEN_STORE);
+        this.seen = new SeenJobs(context.getStateStore(SEEN_STORE), dedupeWindow.toMillis());
         this.metrics = new RouterMetrics(context.metrics(), context.taskId().toString());
         this.view = new RouterView(context.getStateStore(RouterGraph.CONFIG_STORE),
                 context.getStateStore(RouterGraph.HEALTH_STORE), context.getStateStore(RouterGraph.BUDGET_STORE),
                 wiring.serdes().serde(ConfigRecord.class).deserializer(),
                 wiring.serdes().serde(HealthSnapshot.class).deserializer(),
-                wiring.serdes().serde(BudgetState.class).deserializer(), probes);
+                wiring.serdes().serde(BudgetState.class).deserializer(), probes, stateVersion);
         view.cache(context.getStateStore(RouterGraph.CACHE_STORE), wiring.serdes().serde(CachedAnswer.class).deserializer());
         long now = context.currentSystemTimeMs();
         try (KeyValueIterator<String, ParkedJob> all = parked.all()) {
@@ -113,6 +113,9 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
             log.info("task {} resumes {} parked job(s)", context.taskId(), lot.size());
         }
         context.schedule(parking.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::reexamineParked);
+        // By record time, as the window is: ids whose first sighting fell out of the window are forgotten.
+        context.schedule(SEEN_SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
+                wallClock -> seen.sweep(context.currentStreamTimeMs()));
     }
 
     @Override
@@ -147,12 +150,11 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
         }
         String jobId = request.getJobId();
         if (jobId != null && !jobId.isBlank()) {
-            if (seenRecently(jobId, record.timestamp())) {
+            if (!seen.accept(jobId, record.timestamp())) {
                 log.debug("dropping re-published job {}", jobId);
                 metrics.record(RouterMetrics.Decision.DEDUPED);
                 return;
             }
-            seen.put(jobId, now, record.timestamp());
         }
         var problem = RequestValidation.check(request, view.catalog(), now);
         if (problem.isPresent()) {
@@ -181,13 +183,6 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
             return;
         }
         route(failed.getRequest(), failed.getTried(), now, source(topic), true);
-    }
-
-    private boolean seenRecently(String jobId, long recordTimestamp) {
-        long from = Math.max(0, recordTimestamp - dedupeWindow.toMillis());
-        try (WindowStoreIterator<Long> it = seen.fetch(jobId, from, Math.max(from, recordTimestamp))) {
-            return it.hasNext();
-        }
     }
 
     /** Returns true when the job left (routed or failed), false when it is (still) parked. */

@@ -14,7 +14,6 @@ import dev.detour.schema.Catalog;
 import dev.detour.schema.CachedAnswer;
 import dev.detour.schema.UsageRecord;
 import dev.detour.schema.ConfigRecord;
-import java.time.Duration;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -26,8 +25,6 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The router's Kafka Streams graph. Reads top to bottom:
@@ -109,8 +106,8 @@ public final class RouterGraph {
         t.addProcessor("route", () -> new JobRouter(wiring), "requests", "retries");
         StoreBuilder<KeyValueStore<String, ParkedJob>> parked = Stores.keyValueStoreBuilder(
                 keyValue(config, JobRouter.PARKED_STORE), Serdes.String(), serdes.serde(ParkedJob.class));
-        StoreBuilder<WindowStore<String, Long>> seen = Stores.windowStoreBuilder(
-                window(config, JobRouter.SEEN_STORE, config.dedupeWindow()), Serdes.String(), Serdes.Long());
+        StoreBuilder<KeyValueStore<String, Long>> seen = Stores.keyValueStoreBuilder(
+                keyValue(config, JobRouter.SEEN_STORE), Serdes.String(), Serdes.Long());
         t.addStateStore(parked, "route");
         t.addStateStore(seen, "route");
 
@@ -144,13 +141,6 @@ public final class RouterGraph {
 
     private static KeyValueBytesStoreSupplier keyValue(RouterConfig config, String name) {
         return config.inMemoryState() ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
-    }
-
-    private static WindowBytesStoreSupplier window(RouterConfig config, String name, Duration retention) {
-        Duration size = Duration.ofMillis(1);
-        return config.inMemoryState()
-                ? Stores.inMemoryWindowStore(name, retention, size, false)
-                : Stores.persistentWindowStore(name, retention, size, false);
     }
 
     @SuppressWarnings("unchecked")

@@ -20,9 +20,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The policy's view of the world, read from the global stores (config, health, budgets) on every
- * decision, so a change there reaches the next decision. Decoded values are cached against their
- * bytes: an unchanged entry is never decoded twice, a changed one is decoded once.
+ * The policy's view of the world, read from the global stores (config, health, budgets), so a change
+ * there reaches the next decision. Two layers of caching keep that off the per-request cost:
+ * <ul>
+ *   <li>what was read is kept until the {@link GlobalStateVersion} moves (any global store changed), so
+ *       while nothing changes a decision reads no store at all (with RocksDB global stores a read is a
+ *       native call returning a fresh copy of the bytes);</li>
+ *   <li>decoded values are cached against their bytes: once the version moved, an entry whose bytes did
+ *       not change is not decoded again, a changed one is decoded once.</li>
+ * </ul>
  */
 final class RouterView implements RoutingState {
     private static final Logger log = LoggerFactory.getLogger(RouterView.class);
@@ -36,6 +42,7 @@ final class RouterView implements RoutingState {
     private final Deserializer<HealthSnapshot> healthDecoder;
     private final Deserializer<BudgetState> budgetDecoder;
     private final ProbeLedger probes;
+    private final GlobalStateVersion stateVersion;
     private ReadOnlyKeyValueStore<String, byte[]> cache;
     private Deserializer<CachedAnswer> cacheDecoder;
 
@@ -44,9 +51,17 @@ final class RouterView implements RoutingState {
     private final Map<String, Decoded<ConfigRecord>> configCache = new HashMap<>();
     private final Map<String, Decoded<BudgetState>> budgetCache = new HashMap<>();
 
+    /** What was read at {@link #readAtVersion}; null values are kept too (an absent entry is an answer). */
+    private long readAtVersion = Long.MIN_VALUE;
+    private RoutingCatalog catalogRead;
+    private final Map<String, DeploymentHealth> healthRead = new HashMap<>();
+    private final Map<String, ConfigRecord> configRead = new HashMap<>();
+    private final Map<String, BudgetState> budgetRead = new HashMap<>();
+
     RouterView(ReadOnlyKeyValueStore<String, byte[]> config, ReadOnlyKeyValueStore<String, byte[]> health,
                ReadOnlyKeyValueStore<String, byte[]> budgets, Deserializer<ConfigRecord> configDecoder,
-               Deserializer<HealthSnapshot> healthDecoder, Deserializer<BudgetState> budgetDecoder, ProbeLedger probes) {
+               Deserializer<HealthSnapshot> healthDecoder, Deserializer<BudgetState> budgetDecoder, ProbeLedger probes,
+               GlobalStateVersion stateVersion) {
         this.config = config;
         this.health = health;
         this.budgets = budgets;
@@ -54,10 +69,35 @@ final class RouterView implements RoutingState {
         this.healthDecoder = healthDecoder;
         this.budgetDecoder = budgetDecoder;
         this.probes = probes;
+        this.stateVersion = stateVersion;
+    }
+
+    /**
+     * Forgets what was read when a global store changed since. The version is read before the stores,
+     * and an updater writes its store before bumping the version, so a value read here is never older
+     * than the version it is kept under.
+     */
+    private void sync() {
+        long v = stateVersion.current();
+        if (v != readAtVersion) {
+            readAtVersion = v;
+            catalogRead = null;
+            healthRead.clear();
+            configRead.clear();
+            budgetRead.clear();
+        }
     }
 
     @Override
     public RoutingCatalog catalog() {
+        sync();
+        if (catalogRead == null) {
+            catalogRead = readCatalog();
+        }
+        return catalogRead;
+    }
+
+    private RoutingCatalog readCatalog() {
         RoutingCatalog c = catalog.get(config.get(CATALOG_KEY), bytes -> {
             ConfigRecord r = configDecoder.deserialize(null, bytes);
             return r.getCatalog() == null ? RoutingCatalog.empty() : RoutingCatalog.of(r.getCatalog());
@@ -67,6 +107,16 @@ final class RouterView implements RoutingState {
 
     @Override
     public DeploymentHealth health(String deploymentId) {
+        sync();
+        DeploymentHealth h = healthRead.get(deploymentId);
+        if (h == null) {
+            h = readHealth(deploymentId);
+            healthRead.put(deploymentId, h);
+        }
+        return h;
+    }
+
+    private DeploymentHealth readHealth(String deploymentId) {
         DeploymentHealth h = healthCache.computeIfAbsent(deploymentId, k -> new Decoded<>())
                 .get(health.get(deploymentId), bytes -> DeploymentHealth.of(healthDecoder.deserialize(null, bytes)),
                         "health of " + deploymentId);
@@ -87,6 +137,16 @@ final class RouterView implements RoutingState {
 
     @Override
     public BudgetState budget(String tenant) {
+        sync();
+        if (budgetRead.containsKey(tenant)) {
+            return budgetRead.get(tenant);
+        }
+        BudgetState b = readBudget(tenant);
+        budgetRead.put(tenant, b);
+        return b;
+    }
+
+    private BudgetState readBudget(String tenant) {
         return budgetCache.computeIfAbsent(tenant, k -> new Decoded<>())
                 .get(budgets.get(tenant), bytes -> budgetDecoder.deserialize(null, bytes), "budget of " + tenant);
     }
@@ -119,6 +179,16 @@ final class RouterView implements RoutingState {
     }
 
     private ConfigRecord configRecord(String key) {
+        sync();
+        if (configRead.containsKey(key)) {
+            return configRead.get(key);
+        }
+        ConfigRecord r = readConfigRecord(key);
+        configRead.put(key, r);
+        return r;
+    }
+
+    private ConfigRecord readConfigRecord(String key) {
         return configCache.computeIfAbsent(key, k -> new Decoded<>())
                 .get(config.get(key), bytes -> configDecoder.deserialize(null, bytes), "config " + key);
     }

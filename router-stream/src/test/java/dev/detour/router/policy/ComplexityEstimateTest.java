@@ -7,7 +7,10 @@ import dev.detour.schema.ChatMessage;
 import dev.detour.schema.CompletionParams;
 import dev.detour.schema.CompletionRequest;
 import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.Provide;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.StringLength;
@@ -43,5 +46,28 @@ class ComplexityEstimateTest {
         assertThat(ComplexityEstimate.of(ask(text + "\n```\ncode\n```", maxTokens)).value()).isGreaterThanOrEqualTo(base);
         assertThat(ComplexityEstimate.of(ask(text, maxTokens * 2)).value()).isGreaterThanOrEqualTo(base);
         assertThat(ComplexityEstimate.of(ask(text + text, maxTokens)).value()).isGreaterThanOrEqualTo(base);
+    }
+
+    /** The one-pass cue search finds exactly what lower-casing the prompt and searching each cue finds. */
+    @Property(tries = 500)
+    void theOnePassCueSearchAgreesWithLowerCasingAndContains(
+            @ForAll("cueHeavyText") String text) {
+        assertThat(ComplexityEstimate.cuesIn(text)).isEqualTo(ComplexityEstimate.cuesByLowerCasing(text));
+    }
+
+    @Property(tries = 200)
+    void theOnePassCueSearchAgreesOnArbitraryText(@ForAll @StringLength(max = 500) String text) {
+        assertThat(ComplexityEstimate.cuesIn(text)).isEqualTo(ComplexityEstimate.cuesByLowerCasing(text));
+    }
+
+    @Provide
+    Arbitrary<String> cueHeavyText() {
+        Arbitrary<String> fragment = Arbitraries.oneOf(
+                Arbitraries.of("```", "def ", "CLASS ", "Public Static", "function ", "#include", "import ", "SeLeCt ",
+                        "=>", "};", "Step by step", "prove", "PROOF", "derive", "reason", "analy", "explain why",
+                        "algorithm", "Optimi", "debug", "refactor", "architecture", "trade-off", "tradeoff", "theorem",
+                        "calculate", "optim\u0130", "\u0130mport ", "\u212Aey", "de", "f", " ", "\n", "st", "ep"),
+                Arbitraries.strings().ofMaxLength(4));
+        return fragment.list().ofMaxSize(30).map(parts -> String.join("", parts));
     }
 }

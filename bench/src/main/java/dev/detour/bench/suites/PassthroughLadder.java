@@ -208,7 +208,6 @@ public final class PassthroughLadder implements Suite {
                 .withInstanceId("bench-router")
                 .withGuarantee(g)
                 .withStateDir(stateDir)
-                .withInMemoryState(true)
                 .withStreamsOverrides(env.clientOverrides());
         try (Router router = Router.start(config, env.serdes())) {
             return AppendSpan.awaitAndScan(env.clientProperties(), List.of(topics.provider(provider)), n,

@@ -311,32 +311,21 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
         if (r.spread()) {
             metrics.record(RouterMetrics.Decision.SPREAD);
         }
+        TenantPolicy tenant = view.tenant(request.getTenant());
         CompletionRequest sent = request;
-        if (ResponseCachePolicy.mayWrite(request, view.tenant(request.getTenant()))
+        if (ResponseCachePolicy.mayWrite(request, tenant)
                 && !request.getMetadata().containsKey(ResponseCachePolicy.KEY_LABEL)) {
             // The label travels to the result, where the cache writer finds the key (the result has no messages).
             java.util.Map<String, String> labels = new java.util.HashMap<>(request.getMetadata());
             labels.put(ResponseCachePolicy.KEY_LABEL, CacheKey.of(request));
             sent = CompletionRequest.newBuilder(request).setMetadata(labels).build();
         }
-        RoutedRequest routed = RoutedRequest.newBuilder()
-                .setRequest(sent)
-                .setAttempt(attempt)
-                .setAttemptId(request.getJobId() + "#" + attempt)
-                .setDeployment(DeploymentRef.newBuilder()
-                        .setProvider(d.getProvider())
-                        .setDeploymentId(d.getId())
-                        .setModel(d.getModel())
-                        .setProviderModel(d.getProviderModel())
-                        .setTier(d.getTier())
-                        .build())
-                .setScore(r.score())
-                .setTried(List.copyOf(tried))
-                .setRoutedAtMs(now)
-                .setNotBeforeMs(r.notBeforeMs())
-                .setRouterInstance(wiring.config().instanceId())
-                .setQuality(RoutingPolicy.effectiveQuality(request, view.tenant(request.getTenant())))
-                .build();
+        // All-fields constructors, not builders: Avro builders validate and deep-copy every field on
+        // build, which costs more than the rest of emitting; the serializer still rejects a missing field.
+        RoutedRequest routed = new RoutedRequest(sent, attempt, request.getJobId() + "#" + attempt,
+                new DeploymentRef(d.getProvider(), d.getId(), d.getModel(), d.getProviderModel(), d.getTier()),
+                r.score(), List.copyOf(tried), now, r.notBeforeMs(), wiring.config().instanceId(),
+                RoutingPolicy.effectiveQuality(request, tenant));
         if (log.isDebugEnabled()) {
             log.debug("job {} attempt {} -> {} score {} ranking {}", request.getJobId(), attempt, d.getId(), r.score(),
                     r.ranking().stream().map(c -> c.deployment().getId() + "=" + String.format(java.util.Locale.ROOT,

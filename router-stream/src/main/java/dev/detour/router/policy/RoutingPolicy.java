@@ -77,7 +77,8 @@ public final class RoutingPolicy {
 
         // Quality escalation: a failed gate moves the job to a stronger option, a bounded number of times.
         QualityPolicy quality = effectiveQuality(request, tenant);
-        List<AttemptSummary> qualityFailures = tried.stream().filter(t -> t.getErrorClass() == ErrorClass.QUALITY).toList();
+        List<AttemptSummary> qualityFailures = tried.isEmpty() ? List.of()
+                : tried.stream().filter(t -> t.getErrorClass() == ErrorClass.QUALITY).toList();
         String pool = request.getModel();
         Tier mustBeStrongerThan = null;
         if (!qualityFailures.isEmpty()) {
@@ -120,7 +121,7 @@ public final class RoutingPolicy {
         ComplexityEstimate complexity = ComplexityEstimate.of(request);
         Tier startTier = hints != null && hints.getTier() != null ? hints.getTier() : Tier.PRIMARY;
         List<String> notes = new ArrayList<>();
-        boolean qualityFailed = tried.stream().anyMatch(t -> t.getErrorClass() == ErrorClass.QUALITY);
+        boolean qualityFailed = !qualityFailures.isEmpty();
         if (qualityFailed) {
             // An answer failed its quality check: the job escalates to the strongest tier and stays there.
             startTier = Tier.PRIMARY;
@@ -250,9 +251,13 @@ public final class RoutingPolicy {
         List<RoutingDecision.ScoredCandidate> ranking = score(eligible, tokens, strategy, startTier, complexity);
         RoutingDecision.ScoredCandidate chosen;
         boolean spread = false;
-        RoutingDecision.ScoredCandidate probe = ranking.stream()
-                .filter(c -> c.halfOpen() && c.score().getTierPenalty() <= ranking.get(0).score().getTierPenalty())
-                .findFirst().orElse(null);
+        RoutingDecision.ScoredCandidate probe = null;
+        for (RoutingDecision.ScoredCandidate c : ranking) {
+            if (c.halfOpen() && c.score().getTierPenalty() <= ranking.get(0).score().getTierPenalty()) {
+                probe = c;
+                break;
+            }
+        }
         if (probe != null) {
             // A half-open deployment only recovers if someone calls it: its free probe slots go first.
             // The probing job pays at most one failed attempt, and its retry goes elsewhere.
@@ -281,9 +286,14 @@ public final class RoutingPolicy {
         ScoreBreakdown score = new ScoreBreakdown(b.getTotal(), b.getExpectedCostMicros(), b.getCostScore(),
                 b.getLatencyScore(), b.getRiskScore(), b.getTierPenalty(), b.getComplexity(), b.getStrategy(),
                 b.getCandidates(), notes.isEmpty() ? null : String.join("; ", notes));
-        Candidate chosenCandidate = eligible.stream().filter(c -> c.spec() == d).findFirst().orElseThrow();
-        return new RoutingDecision.Route(d, score, notBefore, chosen.halfOpen(), chosenCandidate.health().probeEpoch(),
-                spread, ranking);
+        long probeEpoch = 0;
+        for (Candidate c : eligible) {
+            if (c.spec() == d) {
+                probeEpoch = c.health().probeEpoch();
+                break;
+            }
+        }
+        return new RoutingDecision.Route(d, score, notBefore, chosen.halfOpen(), probeEpoch, spread, ranking);
     }
 
     private record Candidate(DeploymentSpec spec, DeploymentHealth health, boolean halfOpen) {}

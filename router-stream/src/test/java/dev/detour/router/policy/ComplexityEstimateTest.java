@@ -60,6 +60,29 @@ class ComplexityEstimateTest {
         assertThat(ComplexityEstimate.cuesIn(text)).isEqualTo(ComplexityEstimate.cuesByLowerCasing(text));
     }
 
+    /** Messages are searched one by one; the answer is that of the joined text (cut at 20k characters). */
+    @Property(tries = 200)
+    void cuesOfSeveralMessagesAreThoseOfTheJoinedText(@ForAll("cueHeavyText") String a, @ForAll("cueHeavyText") String b,
+                                                      @ForAll @IntRange(min = 0, max = 20_010) int padding) {
+        List<String> contents = List.of(a, "x".repeat(padding) + b, b);
+        CompletionRequest request = CompletionRequest.newBuilder(ask("", 10))
+                .setMessages(contents.stream().map(c -> ChatMessage.newBuilder().setRole("user").setContent(c).build())
+                        .toList())
+                .build();
+        StringBuilder joined = new StringBuilder();
+        for (String c : contents) {
+            if (joined.length() < 20_000) {
+                joined.append(c, 0, Math.min(c.length(), 20_000 - joined.length())).append('\n');
+            }
+        }
+        long expected = ComplexityEstimate.cuesByLowerCasing(joined.toString());
+        ComplexityEstimate e = ComplexityEstimate.of(request);
+        assertThat(e.codePart()).isEqualTo(ComplexityEstimate.CODE_WEIGHT
+                * Math.min(1.0, Long.bitCount(expected & ((1L << 10) - 1)) / 2.0));
+        assertThat(e.reasoningPart()).isEqualTo(ComplexityEstimate.REASONING_WEIGHT
+                * Math.min(1.0, Long.bitCount(expected >>> 10) / 2.0));
+    }
+
     @Provide
     Arbitrary<String> cueHeavyText() {
         Arbitrary<String> fragment = Arbitraries.oneOf(

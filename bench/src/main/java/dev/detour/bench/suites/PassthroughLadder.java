@@ -5,6 +5,7 @@ import dev.detour.bench.Suite;
 import dev.detour.bench.internal.AppendSpan;
 import dev.detour.bench.internal.BenchCatalog;
 import dev.detour.bench.internal.Records;
+import dev.detour.bench.internal.StageCpu;
 import dev.detour.bench.internal.Workload;
 import dev.detour.bench.report.SuiteReport;
 import dev.detour.bench.report.TargetCheck;
@@ -46,6 +47,7 @@ import org.apache.kafka.streams.kstream.Produced;
  */
 public final class PassthroughLadder implements Suite {
     static final int RECORD_BYTES = 1024;
+    static final int WARM_UP_RECORDS = 30_000;
 
     @Override
     public String name() {
@@ -63,15 +65,16 @@ public final class PassthroughLadder implements Suite {
         SuiteReport.Builder report = new SuiteReport.Builder(name(),
                 "passthrough ladder (" + String.format(Locale.ROOT, "%,d", n) + " records of ~1 KB, "
                         + BenchEnvironment.PARTITIONS + " partitions, one broker)",
-                "stage", "guarantee", "records/s", "MB/s", "ratio to passthrough");
+                "stage", "guarantee", "records/s", "MB/s", "ratio to passthrough", "CPU us/record",
+                "CPU ratio to passthrough");
 
         String rawTopic = env.uniquePrefix("raw") + "records";
         env.createAppendTimeTopic(rawTopic, BenchEnvironment.PARTITIONS);
         double producerRate = rawProducer(env, rawTopic, n);
-        report.row("raw producer (acks=all)", "-", producerRate, mb(producerRate, RECORD_BYTES), "-");
+        report.row("raw producer (acks=all)", "-", producerRate, mb(producerRate, RECORD_BYTES), "-", "-", "-");
         report.figure("raw_producer.records_per_s", producerRate);
         double consumerRate = rawConsumer(env, rawTopic, n);
-        report.row("raw consumer", "-", consumerRate, mb(consumerRate, RECORD_BYTES), "-");
+        report.row("raw consumer", "-", consumerRate, mb(consumerRate, RECORD_BYTES), "-", "-", "-");
         report.figure("raw_consumer.records_per_s", consumerRate);
 
         int avroBytes = avroSize(env);
@@ -79,25 +82,45 @@ public final class PassthroughLadder implements Suite {
         // Quick mode only proves every stage runs; exactly-once doubles the Streams start-ups.
         List<ProcessingGuarantee> guarantees = quick ? List.of(ProcessingGuarantee.AT_LEAST_ONCE)
                 : List.of(ProcessingGuarantee.values());
+        if (!quick) {
+            // Untimed first round of both stages: the router's own code paths (JobRouter, RocksDB, the
+            // RoutedRequest writer) would otherwise run cold through the JIT in the first timed stage,
+            // while the passthrough's are mostly warmed by the stages before it.
+            passthrough(env, ProcessingGuarantee.AT_LEAST_ONCE, WARM_UP_RECORDS);
+            router(env, ProcessingGuarantee.AT_LEAST_ONCE, WARM_UP_RECORDS);
+        }
         for (ProcessingGuarantee g : guarantees) {
             String label = g.name().toLowerCase(Locale.ROOT);
-            AppendSpan pass = passthrough(env, g, n);
-            AppendSpan routed = router(env, g, n);
-            double ratio = routed.recordsPerSecond() / pass.recordsPerSecond();
-            report.row("Streams passthrough (Avro serde)", label, pass.recordsPerSecond(),
-                    mb(pass.recordsPerSecond(), avroBytes), 1.0);
-            report.row("router", label, routed.recordsPerSecond(), mb(routed.recordsPerSecond(), avroBytes), ratio);
-            report.figure("passthrough." + label + ".records_per_s", pass.recordsPerSecond());
+            Stage pass = passthrough(env, g, n);
+            Stage routedStage = router(env, g, n);
+            AppendSpan routed = routedStage.span();
+            double ratio = routed.recordsPerSecond() / pass.span().recordsPerSecond();
+            // Per record, router CPU over passthrough CPU: the inverse of the rate ratio were both CPU-bound.
+            double cpuRatio = routedStage.cpuMicrosPerRecord() / pass.cpuMicrosPerRecord();
+            report.row("Streams passthrough (Avro serde)", label, pass.span().recordsPerSecond(),
+                    mb(pass.span().recordsPerSecond(), avroBytes), 1.0, pass.cpuMicrosPerRecord(), 1.0);
+            report.row("router", label, routed.recordsPerSecond(), mb(routed.recordsPerSecond(), avroBytes), ratio,
+                    routedStage.cpuMicrosPerRecord(), cpuRatio);
+            report.figure("passthrough." + label + ".cpu_us_per_record", pass.cpuMicrosPerRecord());
+            report.figure("router." + label + ".cpu_us_per_record", routedStage.cpuMicrosPerRecord());
+            report.figure("router." + label + ".cpu_ratio", cpuRatio);
+            report.figure("passthrough." + label + ".records_per_s", pass.span().recordsPerSecond());
             report.figure("router." + label + ".records_per_s", routed.recordsPerSecond());
             report.figure("router." + label + ".ratio", ratio);
             report.target(TargetCheck.atLeast("router / passthrough (" + label + ")", 0.8, ratio));
-            if (pass.count() < n || routed.count() < n) {
-                report.note(label + ": passthrough wrote " + pass.count() + " and the router " + routed.count()
+            if (pass.span().count() < n || routed.count() < n) {
+                report.note(label + ": passthrough wrote " + pass.span().count() + " and the router " + routed.count()
                         + " of " + n + " records before the wait ended; rates are over what was written");
             }
         }
         report.note("Streams stages read records produced beforehand and are timed by the broker append times "
                 + "of their output (first to last record), so start-up and rebalancing are not in the rate.");
+        if (!quick) {
+            report.note("A first, untimed round of " + WARM_UP_RECORDS + " records through each Streams stage warms the JIT.");
+        }
+        report.note("CPU us/record: CPU time of the stage's Java threads (stream, producer network, admin) from its "
+                + "first output record to its last, per record; it barely depends on what else runs on the machine, "
+                + "so its ratio is the one to trust on a loaded host. Native RocksDB threads are not counted.");
         report.note("Both Streams stages run one stream thread, producer linger " + RouterConfig.defaults("x", "y").lingerMs()
                 + " ms (the router's default), default commit interval of their guarantee; request ~" + avroBytes
                 + " bytes in Avro.");
@@ -169,7 +192,10 @@ public final class PassthroughLadder implements Suite {
         }
     }
 
-    private static AppendSpan passthrough(BenchEnvironment env, ProcessingGuarantee g, int n) throws Exception {
+    /** What one Streams stage wrote, and its CPU time per record. */
+    private record Stage(AppendSpan span, double cpuMicrosPerRecord) {}
+
+    private static Stage passthrough(BenchEnvironment env, ProcessingGuarantee g, int n) throws Exception {
         String prefix = env.uniquePrefix("passthrough-" + g.name().toLowerCase(Locale.ROOT));
         String in = prefix + "requests";
         String out = prefix + "out";
@@ -191,11 +217,13 @@ public final class PassthroughLadder implements Suite {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();
-            return AppendSpan.awaitAndScan(env.clientProperties(), List.of(out), n, Duration.ofSeconds(180));
+            StageCpu cpu = StageCpu.fromFirstOutput(env.clientProperties(), out, prefix + "app", Duration.ofSeconds(120));
+            AppendSpan span = AppendSpan.awaitAndScan(env.clientProperties(), List.of(out), n, Duration.ofSeconds(180));
+            return new Stage(span, cpu.microsPerRecord(span.count()));
         }
     }
 
-    private static AppendSpan router(BenchEnvironment env, ProcessingGuarantee g, int n) throws Exception {
+    private static Stage router(BenchEnvironment env, ProcessingGuarantee g, int n) throws Exception {
         Topics topics = env.pipelineTopics("router-" + g.name().toLowerCase(Locale.ROOT));
         String provider = "sim";
         env.createAppendTimeTopic(topics.provider(provider), BenchEnvironment.PARTITIONS);
@@ -210,8 +238,11 @@ public final class PassthroughLadder implements Suite {
                 .withStateDir(stateDir)
                 .withStreamsOverrides(env.clientOverrides());
         try (Router router = Router.start(config, env.serdes())) {
-            return AppendSpan.awaitAndScan(env.clientProperties(), List.of(topics.provider(provider)), n,
+            StageCpu cpu = StageCpu.fromFirstOutput(env.clientProperties(), topics.provider(provider),
+                    config.applicationId(), Duration.ofSeconds(120));
+            AppendSpan span = AppendSpan.awaitAndScan(env.clientProperties(), List.of(topics.provider(provider)), n,
                     Duration.ofSeconds(180));
+            return new Stage(span, cpu.microsPerRecord(span.count()));
         }
     }
 }

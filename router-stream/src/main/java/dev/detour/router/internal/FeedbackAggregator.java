@@ -56,6 +56,19 @@ final class FeedbackAggregator implements Processor<String, byte[], String, Obje
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = context.getStateStore(STORE);
+        // Every aggregate lives in the cache from here on, so the publish punctuation walks the cache,
+        // not the store: a store iterator (a native one with RocksDB, plus the open-iterator gauge Kafka
+        // Streams registers and removes around it) four times a second per task was 6% of the stream
+        // thread at full load.
+        try (KeyValueIterator<String, byte[]> all = store.all()) {
+            while (all.hasNext()) {
+                var kv = all.next();
+                DeploymentHealthAggregate a = decodeOrNull(kv.key, kv.value);
+                if (a != null) {
+                    cache.put(kv.key, a);
+                }
+            }
+        }
         context.schedule(windowConfig.publishInterval(), PunctuationType.WALL_CLOCK_TIME, this::publishChanged);
     }
 
@@ -117,23 +130,12 @@ final class FeedbackAggregator implements Processor<String, byte[], String, Obje
     }
 
     private void publishChanged(long now) {
-        try (KeyValueIterator<String, byte[]> all = store.all()) {
-            while (all.hasNext()) {
-                var kv = all.next();
-                DeploymentHealthAggregate a = cache.get(kv.key);
-                if (a == null) {
-                    a = decodeOrNull(kv.key, kv.value);
-                    if (a == null) {
-                        continue;
-                    }
-                    cache.put(kv.key, a);
-                }
-                HealthSnapshot snapshot = a.snapshot(now);
-                HealthSnapshot last = published.get(kv.key);
-                if (last == null || !sameContent(last, snapshot)
-                        || now - last.getUpdatedAtMs() >= windowConfig.heartbeat().toMillis()) {
-                    publish(snapshot, now);
-                }
+        for (var e : cache.entrySet()) {
+            HealthSnapshot snapshot = e.getValue().snapshot(now);
+            HealthSnapshot last = published.get(e.getKey());
+            if (last == null || !sameContent(last, snapshot)
+                    || now - last.getUpdatedAtMs() >= windowConfig.heartbeat().toMillis()) {
+                publish(snapshot, now);
             }
         }
     }

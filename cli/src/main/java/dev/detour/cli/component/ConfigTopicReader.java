@@ -1,6 +1,7 @@
 package dev.detour.cli.component;
 
 import dev.detour.cli.config.DetourConfig;
+import dev.detour.cli.security.ComponentAccess;
 import dev.detour.core.TopicReader;
 import dev.detour.core.config.ConfigKeys;
 import dev.detour.schema.Catalog;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -39,7 +41,17 @@ public final class ConfigTopicReader implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         this.serde = new AvroSerde<>(ConfigRecord.class, SchemaRegistryClients.forUrl(config.registryUrl()));
         this.topic = config.topics().config();
-        TopicReader.readToEnd(consumer, TopicReader.assignFromBeginning(consumer, topic, Duration.ofSeconds(30)), this::apply);
+        try {
+            TopicReader.readToEnd(consumer, TopicReader.assignFromBeginning(consumer, topic, Duration.ofSeconds(30)), this::apply);
+        } catch (AuthorizationException e) {
+            // Without READ the consumer would never see a catalog; say which ACL is missing, in one line.
+            consumer.close();
+            throw new ComponentAccess.AccessDeniedException("config reader: not authorized to read topic " + topic
+                    + " (needs describe+read); grant the config reader ACLs in docs/operations.md");
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw e;
+        }
         this.thread = Thread.ofPlatform().daemon(true).name("detour-config-reader").start(this::follow);
     }
 

@@ -49,7 +49,7 @@ class KafkaSecurityTest {
     private static final String PREFIX = "sec.";
     private static final Topics TOPICS = new Topics(PREFIX, 6, (short) 1);
     private static final List<String> ROLES = List.of("registry", "router", "worker", "ledger", "client", "stranger", "halfrouter", "tenanta",
-            "publisher", "tenantop");
+            "publisher", "tenantop", "reader");
 
     private static final Topics TENANT_A = new Topics("a.", 1, (short) 1);
     private static final Topics TENANT_B = new Topics("b.", 1, (short) 1);
@@ -76,6 +76,7 @@ class KafkaSecurityTest {
             acls.addAll(ComponentAccess.client(TOPICS).bindings("User:client"));
             acls.addAll(ComponentAccess.configPublisher("catalog", TOPICS).bindings("User:publisher"));
             acls.addAll(ComponentAccess.configPublisher("tenant", TOPICS).bindings("User:tenantop"));
+            acls.addAll(ComponentAccess.configReader("providers", TOPICS).bindings("User:reader"));
             // The router's ACLs but one: it may not write results.
             ComponentAccess.router(TOPICS, PREFIX + "router").bindings("User:halfrouter").stream()
                     .filter(b -> !(b.pattern().resourceType() == ResourceType.TOPIC && b.pattern().name().equals(TOPICS.results())
@@ -206,6 +207,11 @@ class KafkaSecurityTest {
             try (ConfigTopicReader reader = new ConfigTopicReader(componentConfig(registry.url(), "worker"))) {
                 assertThat(reader.catalog()).isNotNull();
                 assertThat(reader.catalog().getVersion()).isEqualTo(CatalogLoader.loadDefault().getVersion());
+            }
+            // A principal with only the config reader's ACLs (e.g. for `detour providers`) reads it too.
+            awaitGrants("reader", ComponentAccess.configReader("providers", TOPICS));
+            try (ConfigTopicReader reader = new ConfigTopicReader(componentConfig(registry.url(), "reader"))) {
+                assertThat(reader.catalog()).isNotNull();
             }
             Map<String, Object> p = new HashMap<>(broker.clientProperties("worker"));
             p.put("bootstrap.servers", broker.bootstrapServers());

@@ -485,7 +485,8 @@ class WorkerKafkaTest {
         await().atMost(WAIT).until(() -> resultsPerJob().keySet().containsAll(ids));
         assertThat(worker.peakInFlight()).isEqualTo(20);
         assertThat(worker.metrics().peakInFlight()).isEqualTo(20);
-        assertThat(sim.stats(provider.provider()).peakInFlight()).isLessThanOrEqualTo(20);
+        // Not the simulator's own peak: it counts a call until after the response is written, so the
+        // worker's next call can arrive first and read 21 although the worker never had 21 out.
         assertThat(resultsPerJob().values()).containsOnly(1L);
         assertThat(scrape(worker.metricsPort())).contains("detour_worker_calls_in_flight_peak 20\n")
                 .contains("detour_worker_jobs_ended_total 300\n");

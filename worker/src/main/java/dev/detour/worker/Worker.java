@@ -152,7 +152,9 @@ public final class Worker implements AutoCloseable {
         p.put(ProducerConfig.CLIENT_ID_CONFIG, config.instanceId() + "-producer");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // Every result waits for the linger, and a result is what the caller waits for. Under load the
+        // producer still batches: records queue up behind the requests in flight to the broker.
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
         return p;
     }
 

@@ -127,7 +127,7 @@ public final class PipelineOverhead implements Suite {
                 + "minus the simulated provider latency; it includes the client's produce, the router, the worker's "
                 + "HTTP round trip to the in-process simulator and the result hop.");
         report.note("The pipeline is three Kafka hops (requests -> provider topic -> results); the Kafka column is one hop, "
-                + "producer (acks=all, linger 1 ms) to consumer, measured on the same broker just before the pipeline rows.");
+                + "producer (acks=all, linger 0, as the client library) to consumer, measured on the same broker just before the pipeline rows.");
         return report.build();
     }
 

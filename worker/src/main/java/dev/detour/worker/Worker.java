@@ -142,6 +142,9 @@ public final class Worker implements AutoCloseable {
         // A resumed partition is fetched without waiting out a long poll for idle ones.
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
         p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.min(500, config.maxInFlightTotal())));
+        // Under an exactly-once router a routed request of an aborted transaction is routed again;
+        // calling it as well would pay the provider twice. Without transactions this costs nothing.
+        p.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return p;
     }
 

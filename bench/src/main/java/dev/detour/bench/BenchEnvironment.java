@@ -6,13 +6,18 @@ import dev.detour.kafka.EmbeddedKafka;
 import dev.detour.registry.RegistryConfig;
 import dev.detour.registry.SchemaRegistryServer;
 import dev.detour.router.RecordSerdes;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,6 +132,26 @@ public final class BenchEnvironment implements AutoCloseable {
      */
     public void createAppendTimeTopic(String name, int partitions) {
         createTopic(name, partitions, Map.of("message.timestamp.type", "LogAppendTime"));
+    }
+
+    /** Switches existing topics to broker append time (see {@link #createAppendTimeTopic}). */
+    public void useAppendTime(List<String> topics) {
+        Map<ConfigResource, Collection<AlterConfigOp>> ops =
+                new HashMap<>();
+        for (String t : topics) {
+            ops.put(new ConfigResource(ConfigResource.Type.TOPIC, t),
+                    List.of(new AlterConfigOp(
+                            new ConfigEntry("message.timestamp.type", "LogAppendTime"),
+                            AlterConfigOp.OpType.SET)));
+        }
+        try {
+            admin.incrementalAlterConfigs(ops).all().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot switch " + topics + " to append time", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public void createTopic(String name, int partitions, Map<String, String> configs) {

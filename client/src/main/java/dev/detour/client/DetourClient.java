@@ -48,7 +48,8 @@ public final class DetourClient implements AutoCloseable {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        // Every job waits for the linger; under load the producer batches anyway, behind the sends in flight.
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
         AvroSerde<CompletionRequest> requestSerde = new AvroSerde<>(CompletionRequest.class, registry);
         this.producer = new KafkaProducer<>(p, new StringSerializer(), requestSerde.serializer());
         this.dispatcher = ResultDispatcher.fromLatest(config, registry, this::complete);

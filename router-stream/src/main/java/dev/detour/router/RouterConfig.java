@@ -20,7 +20,8 @@ import java.util.Map;
  * @param streamThreads Kafka Streams threads
  * @param stateDir state directory, or null for Kafka Streams' default
  * @param commitInterval commit interval (Kafka Streams default under the chosen guarantee when null)
- * @param lingerMs producer linger; small, because every routed request waits for it
+ * @param lingerMs producer linger; 0, because every routed request waits for it (under load the producer
+ *                 still batches what queues up while earlier sends are in flight)
  * @param breaker circuit breaker thresholds
  * @param health health window and publishing
  * @param scoring score weights
@@ -57,7 +58,7 @@ public record RouterConfig(
 
     public static RouterConfig defaults(String bootstrapServers, String schemaRegistryUrl) {
         return new RouterConfig("detour-router", bootstrapServers, schemaRegistryUrl, Topics.defaults(),
-                defaultInstanceId(), ProcessingGuarantee.AT_LEAST_ONCE, 1, null, null, 1,
+                defaultInstanceId(), ProcessingGuarantee.AT_LEAST_ONCE, 1, null, null, 0,
                 BreakerConfig.defaults(), HealthWindowConfig.defaults(), ScoringConfig.defaults(),
                 ParkingConfig.defaults(), Duration.ofHours(1), false, Map.of());
     }

@@ -142,6 +142,9 @@ public final class Worker implements AutoCloseable {
         // A resumed partition is fetched without waiting out a long poll for idle ones.
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
         p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.min(500, config.maxInFlightTotal())));
+        // Under an exactly-once router a routed request of an aborted transaction is routed again;
+        // calling it as well would pay the provider twice. Without transactions this costs nothing.
+        p.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return p;
     }
 
@@ -152,7 +155,9 @@ public final class Worker implements AutoCloseable {
         p.put(ProducerConfig.CLIENT_ID_CONFIG, config.instanceId() + "-producer");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // Every result waits for the linger, and a result is what the caller waits for. Under load the
+        // producer still batches: records queue up behind the requests in flight to the broker.
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
         return p;
     }
 

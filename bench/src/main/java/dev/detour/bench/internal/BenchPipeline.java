@@ -26,8 +26,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The whole pipeline on the bench broker: config published, router, worker calling the simulated
- * providers, and a client that publishes jobs and hands every result to the current sink. Provider
- * topics carry broker append time, so a suite can see when the router sent each attempt where.
+ * providers, and a client that publishes jobs and hands every result to the current sink. Provider,
+ * requests and results topics carry broker append time, so a suite can see when the router sent each
+ * attempt where, and when each job passed each hop ({@link HopTimeline}).
  */
 public final class BenchPipeline implements AutoCloseable {
     private final Topics topics;
@@ -50,6 +51,7 @@ public final class BenchPipeline implements AutoCloseable {
     public static BenchPipeline start(BenchEnvironment env, String label, Catalog catalog, TenantPolicy tenant,
                                       ProcessingGuarantee guarantee, int maxInFlight) throws Exception {
         Topics topics = env.pipelineTopics(label);
+        env.useAppendTime(java.util.List.of(topics.requests(), topics.results()));
         for (ProviderSpec p : catalog.getProviders()) {
             env.createAppendTimeTopic(topics.provider(p.getName()), BenchEnvironment.PARTITIONS);
         }

@@ -21,7 +21,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Kafka's own single-hop end-to-end latency on the same broker: an open-loop producer (the client
- * library's settings: acks=all, idempotent, linger 1 ms) and a consumer, 1 KB records, latency from
+ * library's settings: acks=all, idempotent, linger 0) and a consumer, 1 KB records, latency from
  * the due time to the consumer seeing the record. The floor every pipeline hop pays.
  */
 public final class KafkaHop {
@@ -59,7 +59,7 @@ public final class KafkaHop {
         Properties pp = env.clientProperties();
         pp.put(ProducerConfig.ACKS_CONFIG, "all");
         pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        pp.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        pp.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         byte[] payload = new byte[1024];
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.partitionsFor(topic);

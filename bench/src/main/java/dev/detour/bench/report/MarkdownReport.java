@@ -15,6 +15,14 @@ public final class MarkdownReport {
         for (List<Object> cells : r.rows()) {
             out.append(row(cells.stream().map(Figures::format).toList()));
         }
+        for (SuiteReport.Table t : r.tables()) {
+            out.append("\n").append(t.title()).append("\n\n");
+            out.append(row(t.columns()));
+            out.append(t.columns().stream().map(c -> "---").collect(Collectors.joining("|", "|", "|\n")));
+            for (List<Object> cells : t.rows()) {
+                out.append(row(cells.stream().map(Figures::format).toList()));
+            }
+        }
         if (!r.targets().isEmpty()) {
             out.append("\n| target | goal | measured | met |\n|---|---|---|---|\n");
             for (TargetCheck t : r.targets()) {

@@ -17,9 +17,19 @@ import java.util.Map;
  * @param targets targets checked in this run
  * @param notes qualifications (what could not run, what the numbers include)
  * @param elapsedMs wall time of the suite
+ * @param tables further tables under the main one (e.g. a breakdown of its figures)
  */
 public record SuiteReport(String suite, String title, List<String> columns, List<List<Object>> rows,
-                          Map<String, Double> figures, List<TargetCheck> targets, List<String> notes, long elapsedMs) {
+                          Map<String, Double> figures, List<TargetCheck> targets, List<String> notes, long elapsedMs,
+                          List<Table> tables) {
+
+    /** A further table: heading, column headings, rows. */
+    public record Table(String title, List<String> columns, List<List<Object>> rows) {
+        public Table {
+            columns = List.copyOf(columns);
+            rows = rows.stream().map(r -> (List<Object>) new ArrayList<>(r)).toList();
+        }
+    }
 
     public SuiteReport {
         columns = List.copyOf(columns);
@@ -27,10 +37,11 @@ public record SuiteReport(String suite, String title, List<String> columns, List
         figures = new LinkedHashMap<>(figures);
         targets = List.copyOf(targets);
         notes = List.copyOf(notes);
+        tables = List.copyOf(tables);
     }
 
     public SuiteReport withElapsed(long ms) {
-        return new SuiteReport(suite, title, columns, rows, figures, targets, notes, ms);
+        return new SuiteReport(suite, title, columns, rows, figures, targets, notes, ms, tables);
     }
 
     /** Collects a report while a suite runs. */
@@ -42,6 +53,7 @@ public record SuiteReport(String suite, String title, List<String> columns, List
         private final Map<String, Double> figures = new LinkedHashMap<>();
         private final List<TargetCheck> targets = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
+        private final List<Table> tables = new ArrayList<>();
 
         public Builder(String suite, String title, String... columns) {
             this.suite = suite;
@@ -67,13 +79,18 @@ public record SuiteReport(String suite, String title, List<String> columns, List
             return this;
         }
 
+        public Builder table(Table table) {
+            tables.add(table);
+            return this;
+        }
+
         public Builder note(String note) {
             notes.add(note);
             return this;
         }
 
         public SuiteReport build() {
-            return new SuiteReport(suite, title, columns, rows, figures, targets, notes, 0);
+            return new SuiteReport(suite, title, columns, rows, figures, targets, notes, 0, tables);
         }
     }
 }

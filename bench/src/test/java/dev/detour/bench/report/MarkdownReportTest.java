@@ -16,6 +16,8 @@ class MarkdownReportTest {
                 .target(TargetCheck.atLeast("ratio", 0.8, 0.75))
                 .target(TargetCheck.atMost("p99 ms", 25, 12))
                 .note("measured on a busy machine")
+                .table(new SuiteReport.Table("where the time goes", java.util.List.of("hop", "p50"),
+                        java.util.List.of(java.util.List.of("router", 1.25))))
                 .build()
                 .withElapsed(1500);
 
@@ -28,6 +30,7 @@ class MarkdownReportTest {
                 .contains("| ratio | >= 0.80 | 0.75 | NOT met |")
                 .contains("| p99 ms | <= 25.0 | 12.0 | met |")
                 .contains("- measured on a busy machine")
+                .contains("where the time goes\n\n| hop | p50 |\n|---|---|\n| router | 1.25 |")
                 .contains("demo took 1.50 s");
         assertThat(r.figures()).containsOnlyKeys("router.records_per_s");
     }

@@ -86,9 +86,10 @@ public final class GatewayOverhead implements Suite {
                             .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
                     URI uri = URI.create(gateway.url() + "/v1/chat/completions");
                     Path direct = tag -> pipeline.client().submit(Workload.kilobyteRequest(tag))
-                            .thenApply(r -> r.getStatus() == ResultStatus.SUCCEEDED);
-                    Path viaGateway = tag -> http.sendAsync(chatCompletion(uri, tag), HttpResponse.BodyHandlers.ofByteArray())
-                            .thenApply(r -> r.statusCode() == 200);
+                            .thenApply(r -> r.getStatus() == ResultStatus.SUCCEEDED ? null : "result " + r.getStatus());
+                    Path viaGateway = tag -> http.sendAsync(chatCompletion(uri, tag), HttpResponse.BodyHandlers.ofString())
+                            .thenApply(r -> r.statusCode() == 200 ? null : "HTTP " + r.statusCode() + " "
+                                    + r.body().substring(0, Math.min(120, r.body().length())));
                     pipeline.awaitReady(Duration.ofSeconds(120));
                     awaitGateway(viaGateway, Duration.ofSeconds(120));
                     // Warm both paths (JIT, connections), not reported.
@@ -121,7 +122,8 @@ public final class GatewayOverhead implements Suite {
                         report.figure(key + "gateway.failed", g.failed);
                         if (d.failed + g.failed > 0 || d.completed < d.sent || g.completed < g.sent) {
                             report.note(rate + " req/s: direct " + d.completed + " of " + d.sent + " succeeded, gateway "
-                                    + g.completed + " of " + g.sent + "; failed and missing calls are not in the percentiles");
+                                    + g.completed + " of " + g.sent + "; failed and missing calls are not in the percentiles; "
+                                    + "failures: direct " + d.failures + ", gateway " + g.failures);
                         }
                     }
                     sim.put(PROVIDER, ProviderScript.healthy().withLatency(ProviderScript.Latency.fixed(holdLatencyMs)));
@@ -156,15 +158,21 @@ public final class GatewayOverhead implements Suite {
         return report.build();
     }
 
-    /** One way to make a call: completes with whether it succeeded. */
+    /** One way to make a call: completes with null when it succeeded, else why not. */
     @FunctionalInterface
-    private interface Path extends Function<String, CompletableFuture<Boolean>> {}
+    private interface Path extends Function<String, CompletableFuture<String>> {}
 
     private static final class Run {
         final LatencyStats latency = new LatencyStats();
         final AtomicLong completed = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
+        final java.util.Map<String, AtomicInteger> failures = new java.util.concurrent.ConcurrentHashMap<>();
         int sent;
+
+        void fail(String why) {
+            failed.incrementAndGet();
+            failures.computeIfAbsent(why, w -> new AtomicInteger()).incrementAndGet();
+        }
     }
 
     /** Latencies and counts of one path over its runs. */
@@ -173,12 +181,14 @@ public final class GatewayOverhead implements Suite {
         long sent;
         long completed;
         long failed;
+        final java.util.Map<String, Integer> failures = new java.util.TreeMap<>();
 
         void add(Run r) {
             latency.add(r.latency);
             sent += r.sent;
             completed += r.completed.get();
             failed += r.failed.get();
+            r.failures.forEach((why, n) -> failures.merge(why, n.get(), Integer::sum));
         }
     }
 
@@ -186,13 +196,18 @@ public final class GatewayOverhead implements Suite {
         Run run = new Run();
         run.sent = rate * seconds;
         String tag = "gw-" + label + "-" + System.nanoTime() + "-";
-        OpenLoop.run(rate, run.sent, (i, due) -> path.apply(tag + i).whenComplete((ok, error) -> {
+        OpenLoop.run(rate, run.sent, (i, due) -> path.apply(tag + i).whenComplete((failure, error) -> {
             long now = System.nanoTime();
-            if (error == null && ok) {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                String message = String.valueOf(cause.getMessage());
+                run.fail(cause.getClass().getSimpleName() + ": " + message.substring(0, Math.min(80, message.length())));
+            } else if (failure != null) {
+                run.fail(failure);
+            } else {
                 run.latency.recordNanos(now - due);
                 run.completed.incrementAndGet();
-            } else {
-                run.failed.incrementAndGet();
             }
         }));
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -223,8 +238,8 @@ public final class GatewayOverhead implements Suite {
         long t0 = System.nanoTime();
         CompletableFuture<?>[] calls = new CompletableFuture<?>[n];
         for (int i = 0; i < n; i++) {
-            calls[i] = path.apply(tag + i).whenComplete((ok, error) -> {
-                if (error == null && ok) {
+            calls[i] = path.apply(tag + i).whenComplete((failure, error) -> {
+                if (error == null && failure == null) {
                     answered.incrementAndGet();
                 }
             });
@@ -286,7 +301,7 @@ public final class GatewayOverhead implements Suite {
         int i = 0;
         while (System.nanoTime() < deadline) {
             try {
-                if (viaGateway.apply("gw-ready-" + (i++)).get(5, TimeUnit.SECONDS)) {
+                if (viaGateway.apply("gw-ready-" + (i++)).get(5, TimeUnit.SECONDS) == null) {
                     return;
                 }
             } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException notYet) {

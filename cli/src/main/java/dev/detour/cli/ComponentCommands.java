@@ -273,6 +273,7 @@ final class ComponentCommands {
             DetourConfig c = connection.config();
             ConnectionOptions.checkReachable(c);
             provision(c, catalog);
+            checkAccess(c, ComponentAccess.configPublisher("catalog", c.topics()));
             try (ConfigPublisher publisher = new ConfigPublisher(c.bootstrapServers(), c.registryUrl(), c.topics(), c.kafkaClientProperties())) {
                 if (simulator != null) {
                     publisher.publishUnchecked(catalog); // loopback simulator URLs are private on purpose

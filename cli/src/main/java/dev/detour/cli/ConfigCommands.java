@@ -1,6 +1,7 @@
 package dev.detour.cli;
 
 import dev.detour.cli.config.DetourConfig;
+import dev.detour.cli.security.ComponentAccess;
 import dev.detour.core.config.ConfigPublisher;
 import dev.detour.gateway.ApiKeys;
 import dev.detour.schema.BudgetAction;
@@ -18,9 +19,11 @@ import picocli.CommandLine.Parameters;
 final class ConfigCommands {
     private ConfigCommands() {}
 
-    static ConfigPublisher publisher(DetourConfig c) {
+    /** Checks that this principal may write the config topic, so a missing ACL is one line, not a producer timeout. */
+    static ConfigPublisher publisher(String command, DetourConfig c) {
         ConnectionOptions.checkReachable(c);
         ComponentCommands.provision(c);
+        ComponentCommands.checkAccess(c, ComponentAccess.configPublisher(command, c.topics()));
         return new ConfigPublisher(c.bootstrapServers(), c.registryUrl(), c.topics(), c.kafkaClientProperties());
     }
 
@@ -53,7 +56,7 @@ final class ConfigCommands {
             } catch (IllegalArgumentException e) {
                 throw new UserError("bad value: " + e.getMessage());
             }
-            try (ConfigPublisher p = publisher(connection.config())) {
+            try (ConfigPublisher p = publisher("tenant", connection.config())) {
                 p.publishTenant(policy);
             }
             System.err.println("tenant " + tenant + " updated");
@@ -74,7 +77,7 @@ final class ConfigCommands {
             public Integer call() {
                 String key = ApiKeys.generate();
                 String hash = ApiKeys.hash(key);
-                try (ConfigPublisher p = publisher(connection.config())) {
+                try (ConfigPublisher p = publisher("keys", connection.config())) {
                     p.publish(ApiKeys.configKey(hash), ApiKeys.grant(hash, tenant, models));
                 }
                 System.out.println(key);
@@ -92,7 +95,7 @@ final class ConfigCommands {
             @Override
             public Integer call() {
                 String hash = ApiKeys.hash(key);
-                try (ConfigPublisher p = publisher(connection.config())) {
+                try (ConfigPublisher p = publisher("keys", connection.config())) {
                     p.publish(ApiKeys.configKey(hash), ApiKeys.revoke(hash, tenant));
                 }
                 System.err.println("key revoked");

@@ -33,22 +33,29 @@ public final class TopicProvisioner {
             if (missing.isEmpty()) {
                 return;
             }
+            List<String> present = new java.util.ArrayList<>();
             for (var entry : admin.createTopics(missing).values().entrySet()) {
                 try {
                     entry.getValue().get(30, TimeUnit.SECONDS);
                     log.info("created topic {}", entry.getKey());
+                    present.add(entry.getKey());
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof TopicAuthorizationException) {
                         // Under ACLs the listing only shows topics this principal may describe, and topics
                         // are created by an administrator: a component that needs the topic fails its own
                         // access check with a clear line instead of here.
                         log.info("not allowed to create topic {}; it must be created by an administrator", entry.getKey());
-                    } else if (!(e.getCause() instanceof TopicExistsException)) {
+                    } else if (e.getCause() instanceof TopicExistsException) {
+                        present.add(entry.getKey());
+                    } else {
                         throw e;
                     }
                 }
             }
-            awaitLeaders(missing.stream().map(NewTopic::name).toList());
+            // Not the topics this principal may not even describe: waiting for their leaders would only time out.
+            if (!present.isEmpty()) {
+                awaitLeaders(present);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);

@@ -3,6 +3,7 @@ package dev.detour.providers;
 import dev.detour.core.catalog.BaseUrlPolicy;
 import dev.detour.providers.internal.AnthropicMessagesAdapter;
 import dev.detour.providers.internal.GeminiGenerateContentAdapter;
+import dev.detour.providers.internal.GuardedHttpClient;
 import dev.detour.providers.internal.OpenAiChatAdapter;
 import dev.detour.schema.ProviderSpec;
 import java.net.http.HttpClient;
@@ -31,9 +32,23 @@ public final class ProviderAdapters {
      *                            metadata addresses
      */
     public static ProviderAdapter create(ProviderSpec spec, ApiKeySource keys, HttpClient http, Clock clock, boolean allowPrivateBaseUrl) {
-        BaseUrlPolicy.problem(spec.getBaseUrl(), allowPrivateBaseUrl).ifPresent(problem -> {
+        return create(spec, keys, http, clock, allowPrivateBaseUrl, BaseUrlPolicy.HostResolver.SYSTEM);
+    }
+
+    /**
+     * @param resolver how host names are resolved, at creation and again right before every request
+     *                 (unless private base URLs are allowed): a name that resolves to a link-local or
+     *                 metadata address gets no adapter, and a name that starts resolving to one later
+     *                 (DNS rebinding) gets no request; tests pass their own resolver
+     */
+    public static ProviderAdapter create(ProviderSpec spec, ApiKeySource keys, HttpClient http, Clock clock, boolean allowPrivateBaseUrl,
+                                         BaseUrlPolicy.HostResolver resolver) {
+        BaseUrlPolicy.problem(spec.getBaseUrl(), allowPrivateBaseUrl, resolver).ifPresent(problem -> {
             throw new IllegalArgumentException("provider " + spec.getName() + ": " + problem);
         });
+        if (!allowPrivateBaseUrl) {
+            http = new GuardedHttpClient(http, resolver);
+        }
         return switch (spec.getApiFamily()) {
             case OPENAI -> new OpenAiChatAdapter(spec, keys, http, clock, OpenAiChatAdapter.Flavor.OPENAI);
             case AZURE_OPENAI -> new OpenAiChatAdapter(spec, keys, http, clock, OpenAiChatAdapter.Flavor.AZURE);

@@ -114,6 +114,48 @@ class KeyPoolTest {
         }
     }
 
+    /**
+     * 403 (a key that lost its permission, e.g. a project key whose project was disabled) is a key
+     * refusal just like 401: the key leaves the pool and the same attempt goes to the next key. The
+     * simulator answers refused keys with 401, so this stub answers 403 in OpenAI's format.
+     */
+    @Test
+    void aForbiddenKeyIsRetriedOnTheNextKeyLikeAnUnauthorizedOne() throws Exception {
+        Map<String, AtomicLong> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            String auth = String.valueOf(ex.getRequestHeaders().getFirst("Authorization"));
+            seen.computeIfAbsent(auth, k -> new AtomicLong()).incrementAndGet();
+            boolean forbidden = auth.endsWith("key-forbidden");
+            byte[] body = (forbidden
+                    ? "{\"error\":{\"message\":\"You are not allowed to use this project.\",\"type\":\"invalid_request_error\",\"code\":\"permission_denied\"}}"
+                    : "{\"id\":\"c1\",\"object\":\"chat.completion\",\"model\":\"gpt-4.1\",\"choices\":[{\"index\":0,"
+                      + "\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},\"finish_reason\":\"stop\"}],"
+                      + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}").getBytes();
+            ex.getResponseHeaders().add("content-type", "application/json");
+            ex.sendResponseHeaders(forbidden ? 403 : 200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        try (HttpClient http = ProviderAdapters.defaultHttpClient()) {
+            ProviderAdapter adapter = ProviderAdapters.create(TestProviders.spec("forbidding", ApiFamily.OPENAI,
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/v1"), KeyPool.of(List.of(
+                    new KeyPool.Member("forbidden", ApiKeySource.literal("key-forbidden"), 1, null),
+                    new KeyPool.Member("good", ApiKeySource.literal("key-good"), 1, null))), http);
+            for (int i = 0; i < 20; i++) {
+                assertThat(adapter.complete(TestProviders.request("gpt-4.1", "hi " + i)).join()).isInstanceOf(Completion.class);
+            }
+            assertThat(seen.get("Bearer key-good").get()).isEqualTo(20);
+            // refused once at most, then out of the pool
+            assertThat(seen.getOrDefault("Bearer key-forbidden", new AtomicLong()).get()).isLessThanOrEqualTo(1);
+        } finally {
+            server.stop(0);
+        }
+    }
+
     @Test
     void rotatingKeysInTheSecretsDirectoryUnderLoadFailsNoCall() throws Exception {
         Path secrets = Files.createDirectory(dir.resolve("openai-keys"));

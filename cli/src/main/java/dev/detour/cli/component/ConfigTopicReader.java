@@ -1,7 +1,8 @@
 package dev.detour.cli.component;
 
 import dev.detour.cli.config.DetourConfig;
-import dev.detour.core.TopicReader;
+import dev.detour.cli.security.ComponentAccess;
+import dev.detour.core.config.ConfigFollower;
 import dev.detour.core.config.ConfigKeys;
 import dev.detour.schema.Catalog;
 import dev.detour.schema.ConfigRecord;
@@ -10,13 +11,7 @@ import dev.detour.schemas.serde.SchemaRegistryClients;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,23 +19,29 @@ import org.slf4j.LoggerFactory;
 public final class ConfigTopicReader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigTopicReader.class);
 
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final AvroSerde<ConfigRecord> serde;
-    private final String topic;
     private final AtomicReference<Catalog> catalog = new AtomicReference<>();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final ConfigFollower follower;
 
+    /** Returns once the catalog published so far (if any) is in effect. */
     public ConfigTopicReader(DetourConfig config) {
         Properties p = new Properties();
         p.putAll(config.kafkaClientProperties());
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        this.serde = new AvroSerde<>(ConfigRecord.class, SchemaRegistryClients.forUrl(config.registryUrl()));
-        this.topic = config.topics().config();
-        TopicReader.readToEnd(consumer, TopicReader.assignFromBeginning(consumer, topic, Duration.ofSeconds(30)), this::apply);
-        this.thread = Thread.ofPlatform().daemon(true).name("detour-config-reader").start(this::follow);
+        p.put("bootstrap.servers", config.bootstrapServers());
+        var decoder = new AvroSerde<>(ConfigRecord.class, SchemaRegistryClients.forUrl(config.registryUrl())).deserializer();
+        this.follower = ConfigFollower.start(p, config.topics().config(), decoder, this::apply, "detour-config-reader");
+        try {
+            if (!follower.awaitCaughtUp(Duration.ofSeconds(30))) {
+                log.warn("config topic {} not read to its end within 30 s; going on with what arrived", config.topics().config());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (follower.failure().filter(f -> f instanceof AuthorizationException).isPresent()) {
+            // Without READ the component would run without ever seeing a catalog; say which ACL is missing, in one line.
+            follower.close();
+            throw new ComponentAccess.AccessDeniedException("config reader: not authorized to read topic " + config.topics().config()
+                    + " (needs describe+read); grant the config reader ACLs in docs/operations.md");
+        }
     }
 
     /** The latest catalog, or null while none was published. */
@@ -48,36 +49,15 @@ public final class ConfigTopicReader implements AutoCloseable {
         return catalog.get();
     }
 
-    private void follow() {
-        try {
-            while (running) {
-                consumer.poll(Duration.ofMillis(500)).forEach(this::apply);
-            }
-        } catch (WakeupException e) {
-            // closing
-        } finally {
-            consumer.close();
-        }
-    }
-
-    private void apply(ConsumerRecord<String, byte[]> rec) {
-        if (!ConfigKeys.CATALOG.equals(rec.key()) || rec.value() == null) {
-            return;
-        }
-        try {
-            ConfigRecord r = serde.deserializer().deserialize(topic, rec.value());
-            if (r != null && r.getCatalog() != null) {
-                catalog.set(r.getCatalog());
-                log.info("catalog {} in effect ({} deployments)", r.getCatalog().getVersion(), r.getCatalog().getDeployments().size());
-            }
-        } catch (SerializationException e) {
-            log.warn("skipping undecodable config record at offset {}: {}", rec.offset(), e.getMessage());
+    private void apply(String key, ConfigRecord r) {
+        if (ConfigKeys.CATALOG.equals(key) && r != null && r.getCatalog() != null) {
+            catalog.set(r.getCatalog());
+            log.info("catalog {} in effect ({} deployments)", r.getCatalog().getVersion(), r.getCatalog().getDeployments().size());
         }
     }
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
+        follower.close();
     }
 }

@@ -34,6 +34,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -52,41 +53,51 @@ public final class EmbeddedRuntime implements AutoCloseable {
      *
      * @param clientProperties Kafka client settings per role (operator, registry, router, worker, ledger),
      *                         e.g. SASL credentials: each component connects as its own principal
+     * @param providerKeys     where the workers' adapters take each provider's keys from; null for the
+     *                         simulator's fixed key per provider ({@link #simulatedKey}), which the
+     *                         simulator then also requires. With keys of your own, the scripts say
+     *                         which keys the simulator accepts ({@link ProviderScript#withExpectedKeys}).
      */
     public record Options(String bootstrapServers, String catalogResource, int workers, int partitions,
                           Map<String, ProviderScript> scripts, List<TenantPolicy> tenants, long seed,
-                          Map<String, Map<String, String>> clientProperties, String topicPrefix) {
+                          Map<String, Map<String, String>> clientProperties, String topicPrefix,
+                          Function<ProviderSpec, ApiKeySource> providerKeys) {
         public static Options demo() {
-            return new Options(null, CatalogLoader.DEMO_RESOURCE, 2, 6, Map.of(), List.of(), 42, Map.of(), null);
+            return new Options(null, CatalogLoader.DEMO_RESOURCE, 2, 6, Map.of(), List.of(), 42, Map.of(), null, null);
+        }
+
+        /** The workers read provider keys from here (e.g. {@code ApiKeySource::of} on a catalog whose keyFile is a secrets directory). */
+        public Options withProviderKeys(Function<ProviderSpec, ApiKeySource> keys) {
+            return new Options(bootstrapServers, catalogResource, workers, partitions, scripts, tenants, seed, clientProperties, topicPrefix, keys);
         }
 
         public Options withScripts(Map<String, ProviderScript> s) {
-            return new Options(bootstrapServers, catalogResource, workers, partitions, s, tenants, seed, clientProperties, topicPrefix);
+            return new Options(bootstrapServers, catalogResource, workers, partitions, s, tenants, seed, clientProperties, topicPrefix, providerKeys);
         }
 
         public Options withTenants(List<TenantPolicy> t) {
-            return new Options(bootstrapServers, catalogResource, workers, partitions, scripts, t, seed, clientProperties, topicPrefix);
+            return new Options(bootstrapServers, catalogResource, workers, partitions, scripts, t, seed, clientProperties, topicPrefix, providerKeys);
         }
 
         public Options withWorkers(int n) {
-            return new Options(bootstrapServers, catalogResource, n, partitions, scripts, tenants, seed, clientProperties, topicPrefix);
+            return new Options(bootstrapServers, catalogResource, n, partitions, scripts, tenants, seed, clientProperties, topicPrefix, providerKeys);
         }
 
         /** An existing cluster instead of the embedded broker (topics get a fresh prefix). */
         public Options withBootstrapServers(String servers) {
-            return new Options(servers, catalogResource, workers, partitions, scripts, tenants, seed, clientProperties, topicPrefix);
+            return new Options(servers, catalogResource, workers, partitions, scripts, tenants, seed, clientProperties, topicPrefix, providerKeys);
         }
 
         /** Kafka client settings (security) of one role: operator, registry, router, worker or ledger. */
         public Options withClientProperties(String role, Map<String, String> props) {
             Map<String, Map<String, String>> all = new HashMap<>(clientProperties);
             all.put(role, Map.copyOf(props));
-            return new Options(bootstrapServers, catalogResource, workers, partitions, scripts, tenants, seed, Map.copyOf(all), topicPrefix);
+            return new Options(bootstrapServers, catalogResource, workers, partitions, scripts, tenants, seed, Map.copyOf(all), topicPrefix, providerKeys);
         }
 
         /** A fixed topic prefix on an existing cluster (default: a fresh one per start). */
         public Options withTopicPrefix(String prefix) {
-            return new Options(bootstrapServers, catalogResource, workers, partitions, scripts, tenants, seed, clientProperties, prefix);
+            return new Options(bootstrapServers, catalogResource, workers, partitions, scripts, tenants, seed, clientProperties, prefix, providerKeys);
         }
 
         Map<String, String> client(String role) {
@@ -147,7 +158,8 @@ public final class EmbeddedRuntime implements AutoCloseable {
         catalog = CatalogLoader.loadResource(o.catalogResource(),
                 new CatalogOptions(simulator.baseUrlOverrides(declared), true));
         for (ProviderSpec p : catalog.getProviders()) {
-            simulator.script(p.getName(), o.scripts().getOrDefault(p.getName(), defaultScript()).withExpectedKey(simulatedKey(p)));
+            ProviderScript script = o.scripts().getOrDefault(p.getName(), defaultScript());
+            simulator.script(p.getName(), o.providerKeys() == null ? script.withExpectedKey(simulatedKey(p)) : script);
         }
 
         Map<String, Object> adminProps = new HashMap<>(o.client("operator"));
@@ -172,7 +184,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
 
         HttpClient http = ProviderAdapters.defaultHttpClient();
         AdapterRegistry adapters = AdapterRegistry.of(ProviderAdapters.forCatalog(catalog,
-                spec -> ApiKeySource.literal(simulatedKey(spec)), http));
+                o.providerKeys() != null ? o.providerKeys() : spec -> ApiKeySource.literal(simulatedKey(spec)), http));
         for (int i = 0; i < o.workers(); i++) {
             Worker w = Worker.start(WorkerConfig.builder(bootstrapServers, registry.url())
                     .topicPrefix(topics.prefix())

@@ -110,6 +110,23 @@ public record ComponentAccess(String component, Map<String, Set<AclOperation>> t
         return new ComponentAccess("gateway", topics, Map.of(), List.of(), null);
     }
 
+    /**
+     * A command that publishes to the config topic: {@code catalog} (catalogs), {@code tenant} (tenant
+     * policies), {@code keys} (gateway key hashes). It only writes that topic (the idempotent producer
+     * needs nothing more since Kafka 3.0); the topics themselves are created by an administrator.
+     */
+    public static ComponentAccess configPublisher(String command, Topics t) {
+        return new ComponentAccess(command, Map.of(t.config(), WRITE), Map.of(), List.of(), null);
+    }
+
+    /**
+     * What a config-topic follower needs (the worker's catalog follower, the gateway's and the
+     * {@code providers} command's reader): it reads by assignment, without a consumer group.
+     */
+    public static ComponentAccess configReader(String component, Topics t) {
+        return new ComponentAccess(component, Map.of(t.config(), READ), Map.of(), List.of(), null);
+    }
+
     /** The ACL bindings that grant this access to {@code principal} (e.g. {@code User:router}) from any host. */
     public List<AclBinding> bindings(String principal) {
         List<AclBinding> out = new ArrayList<>();

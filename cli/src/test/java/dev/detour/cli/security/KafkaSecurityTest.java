@@ -3,14 +3,20 @@ package dev.detour.cli.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.detour.cli.component.ConfigTopicReader;
+import dev.detour.cli.config.DetourConfig;
 import dev.detour.cli.runtime.EmbeddedRuntime;
 import dev.detour.client.CompletionRequests;
 import dev.detour.client.DetourClient;
 import dev.detour.client.DetourClientConfig;
 import dev.detour.core.TopicProvisioner;
+import dev.detour.core.TopicReader;
 import dev.detour.core.Topics;
 import dev.detour.core.catalog.CatalogLoader;
 import dev.detour.core.catalog.CatalogOptions;
+import dev.detour.core.config.ConfigKeys;
+import dev.detour.registry.RegistryConfig;
+import dev.detour.registry.SchemaRegistryServer;
 import dev.detour.schema.CompletionResult;
 import dev.detour.schema.ResultStatus;
 import java.io.PrintWriter;
@@ -42,7 +48,8 @@ import picocli.CommandLine;
 class KafkaSecurityTest {
     private static final String PREFIX = "sec.";
     private static final Topics TOPICS = new Topics(PREFIX, 6, (short) 1);
-    private static final List<String> ROLES = List.of("registry", "router", "worker", "ledger", "client", "stranger", "halfrouter", "tenanta");
+    private static final List<String> ROLES = List.of("registry", "router", "worker", "ledger", "client", "stranger", "halfrouter", "tenanta",
+            "publisher", "tenantop", "reader");
 
     private static final Topics TENANT_A = new Topics("a.", 1, (short) 1);
     private static final Topics TENANT_B = new Topics("b.", 1, (short) 1);
@@ -67,6 +74,9 @@ class KafkaSecurityTest {
             acls.addAll(ComponentAccess.worker(TOPICS, PREFIX + "worker").bindings("User:worker"));
             acls.addAll(ComponentAccess.ledger(TOPICS, PREFIX + "ledger").bindings("User:ledger"));
             acls.addAll(ComponentAccess.client(TOPICS).bindings("User:client"));
+            acls.addAll(ComponentAccess.configPublisher("catalog", TOPICS).bindings("User:publisher"));
+            acls.addAll(ComponentAccess.configPublisher("tenant", TOPICS).bindings("User:tenantop"));
+            acls.addAll(ComponentAccess.configReader("providers", TOPICS).bindings("User:reader"));
             // The router's ACLs but one: it may not write results.
             ComponentAccess.router(TOPICS, PREFIX + "router").bindings("User:halfrouter").stream()
                     .filter(b -> !(b.pattern().resourceType() == ResourceType.TOPIC && b.pattern().name().equals(TOPICS.results())
@@ -181,6 +191,74 @@ class KafkaSecurityTest {
         }
     }
 
+    @Test
+    void catalogAndTenantCommandsPublishAndTheWorkersConfigReaderFollowsThemEachAsItsOwnPrincipal() throws Exception {
+        awaitGrants("publisher", ComponentAccess.configPublisher("catalog", TOPICS));
+        awaitGrants("tenantop", ComponentAccess.configPublisher("tenant", TOPICS));
+        awaitGrants("worker", ComponentAccess.worker(TOPICS, PREFIX + "worker"));
+        try (SchemaRegistryServer registry = SchemaRegistryServer.start(RegistryConfig.of(broker.bootstrapServers())
+                .withTopic(TOPICS.schemas()).withKafkaClientProps(broker.clientProperties("registry")))) {
+            Cli catalog = run(registry.url(), broker.clientProperties("publisher"), "catalog");
+            assertThat(catalog.exit).as(catalog.err).isZero();
+            Cli tenant = run(registry.url(), broker.clientProperties("tenantop"), "tenant", "acl-tenant", "--strategy", "cost");
+            assertThat(tenant.exit).as(tenant.err).isZero();
+
+            // The worker's catalog follower, as the worker principal (READ on the config topic, no group).
+            try (ConfigTopicReader reader = new ConfigTopicReader(componentConfig(registry.url(), "worker"))) {
+                assertThat(reader.catalog()).isNotNull();
+                assertThat(reader.catalog().getVersion()).isEqualTo(CatalogLoader.loadDefault().getVersion());
+            }
+            // A principal with only the config reader's ACLs (e.g. for `detour providers`) reads it too.
+            awaitGrants("reader", ComponentAccess.configReader("providers", TOPICS));
+            try (ConfigTopicReader reader = new ConfigTopicReader(componentConfig(registry.url(), "reader"))) {
+                assertThat(reader.catalog()).isNotNull();
+            }
+            Map<String, Object> p = new HashMap<>(broker.clientProperties("worker"));
+            p.put("bootstrap.servers", broker.bootstrapServers());
+            List<String> keys = new ArrayList<>();
+            try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(p,
+                    new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                TopicReader.readToEnd(consumer, TopicReader.assignFromBeginning(consumer, TOPICS.config(), Duration.ofSeconds(30)),
+                        r -> keys.add(r.key()));
+            }
+            assertThat(keys).contains(ConfigKeys.CATALOG, ConfigKeys.tenant("acl-tenant"));
+        }
+    }
+
+    @Test
+    void aPublisherWithoutWriteOnTheConfigTopicStopsWithOneLine() throws Exception {
+        // The worker may read the config topic but not write it.
+        awaitGrants("worker", ComponentAccess.worker(TOPICS, PREFIX + "worker"));
+        Cli cli = run("http://127.0.0.1:1", broker.clientProperties("worker"), "tenant", "intruder");
+        assertThat(cli.exit).isEqualTo(2);
+        assertThat(cli.errLines()).containsExactly("detour: tenant: not authorized to write topic " + TOPICS.config()
+                + "; grant the tenant ACLs in docs/operations.md");
+    }
+
+    @Test
+    void aConfigReaderWithoutReadOnTheConfigTopicFailsWithOneLine() {
+        // The client principal has no ACL on the config topic.
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new ConfigTopicReader(componentConfig("http://127.0.0.1:1", "client"))))
+                .isInstanceOf(ComponentAccess.AccessDeniedException.class)
+                .hasMessage("config reader: not authorized to read topic " + TOPICS.config()
+                        + " (needs describe+read); grant the config reader ACLs in docs/operations.md");
+    }
+
+    private static void awaitGrants(String user, ComponentAccess access) {
+        try (Admin admin = admin(user)) {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> access.verify(admin));
+        }
+    }
+
+    private static DetourConfig componentConfig(String registryUrl, String user) {
+        Map<String, String> values = new HashMap<>();
+        values.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        values.put("registry.url", registryUrl);
+        values.put("topics.prefix", PREFIX);
+        broker.clientProperties(user).forEach((k, v) -> values.put("kafka." + k, v));
+        return DetourConfig.of(values);
+    }
+
     private record Cli(int exit, String err) {
         List<String> errLines() {
             return err.lines().filter(l -> !l.isBlank()).toList();
@@ -188,7 +266,11 @@ class KafkaSecurityTest {
     }
 
     private Cli run(String command, Map<String, String> kafka) throws Exception {
-        StringBuilder yaml = new StringBuilder("topics:\n  prefix: \"" + PREFIX + "\"\nregistry:\n  url: \"http://127.0.0.1:1\"\nkafka:\n");
+        return run("http://127.0.0.1:1", kafka, command);
+    }
+
+    private Cli run(String registryUrl, Map<String, String> kafka, String... args) throws Exception {
+        StringBuilder yaml = new StringBuilder("topics:\n  prefix: \"" + PREFIX + "\"\nregistry:\n  url: \"" + registryUrl + "\"\nkafka:\n");
         yaml.append("  bootstrap.servers: \"").append(broker.bootstrapServers()).append("\"\n");
         kafka.forEach((k, v) -> yaml.append("  ").append(k).append(": \"").append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
         Path config = Files.createTempFile(dir, "detour-", ".yaml");
@@ -196,7 +278,9 @@ class KafkaSecurityTest {
         StringWriter err = new StringWriter();
         CommandLine cl = dev.detour.cli.DetourAccess.commandLine();
         cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(command, "--config", config.toString());
+        List<String> argv = new ArrayList<>(List.of(args));
+        argv.addAll(List.of("--config", config.toString()));
+        int exit = cl.execute(argv.toArray(String[]::new));
         return new Cli(exit, err.toString());
     }
 }

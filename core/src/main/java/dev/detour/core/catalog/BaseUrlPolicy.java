@@ -1,12 +1,20 @@
 package dev.detour.core.catalog;
 
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Which upstream URLs a provider may have. Base URLs come only from configuration; this policy keeps a
@@ -16,9 +24,14 @@ import java.util.Set;
  *
  * <p>Rules: scheme http or https; a host; no user-info (credentials in URLs end up in logs), no query
  * and no fragment (the adapter appends paths and its own query). Link-local addresses (169.254.0.0/16,
- * fe80::/10) and well-known metadata host names are refused unless {@code allowPrivate} is set.
- * Loopback stays allowed: self-hosted vLLM/Ollama and the simulator live there. Host names are not
- * resolved here (configuration is validated offline); only literal addresses and known names are checked.
+ * fe80::/10), the metadata addresses that are not link-local (AWS' fd00:ec2::254, Alibaba's
+ * 100.100.100.200) and well-known metadata host names are refused unless {@code allowPrivate} is set.
+ * A host name is resolved and refused when any of its addresses is one of those; a name that does not
+ * resolve (offline validation) passes here and fails at connection time. Loopback and private ranges
+ * stay allowed: self-hosted vLLM/Ollama and the simulator live there.
+ *
+ * <p>Resolution at validation time alone does not stop DNS rebinding (the name answers differently
+ * later), so adapters check {@link #addressProblem} again right before each connection.
  */
 public final class BaseUrlPolicy {
 
@@ -26,10 +39,49 @@ public final class BaseUrlPolicy {
             "metadata.google.internal", "metadata.goog", "metadata", "instance-data", "instance-data.ec2.internal",
             "metadata.azure.com", "100.100.100.200");
 
+    private static final String OVERRIDE = " (set allowPrivateBaseUrl to override)";
+
+    /**
+     * Host name to addresses: a seam so tests can make a name resolve to a link-local address without
+     * editing /etc/hosts. An empty array or {@link UnknownHostException} means "does not resolve".
+     */
+    @FunctionalInterface
+    public interface HostResolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+
+        /**
+         * The JVM's resolver (and its cache, which the HTTP client's own connection uses too), bounded in
+         * time: a lookup that hangs on an unreachable DNS server counts as not resolving.
+         */
+        HostResolver SYSTEM = host -> {
+            CompletableFuture<InetAddress[]> lookup = new CompletableFuture<>();
+            Thread.ofVirtual().name("detour-resolve").start(() -> {
+                try {
+                    lookup.complete(InetAddress.getAllByName(host));
+                } catch (Throwable t) {
+                    lookup.completeExceptionally(t);
+                }
+            });
+            try {
+                return lookup.get(Duration.ofSeconds(3).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UnknownHostException(host);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new UnknownHostException(host);
+            }
+        };
+    }
+
     private BaseUrlPolicy() {}
 
     /** Empty when the URL is acceptable, otherwise why not (secret-free: the URL has no query or user-info). */
     public static Optional<String> problem(String baseUrl, boolean allowPrivate) {
+        return problem(baseUrl, allowPrivate, HostResolver.SYSTEM);
+    }
+
+    /** As {@link #problem(String, boolean)}, resolving host names with {@code resolver}. */
+    public static Optional<String> problem(String baseUrl, boolean allowPrivate, HostResolver resolver) {
         if (baseUrl == null || baseUrl.isBlank()) {
             return Optional.of("base URL is missing");
         }
@@ -56,6 +108,59 @@ public final class BaseUrlPolicy {
         if (allowPrivate) {
             return Optional.empty();
         }
+        String h = normalize(host);
+        if (METADATA_HOSTS.contains(h)) {
+            return Optional.of("base URL points at a cloud metadata service" + OVERRIDE);
+        }
+        Optional<InetAddress> literal = literal(h);
+        if (literal.isPresent()) {
+            return forbidden(literal.get()) ? Optional.of("base URL points at a link-local or metadata address" + OVERRIDE) : Optional.empty();
+        }
+        return addressProblem(h, resolver).map(p -> "base URL " + p + OVERRIDE);
+    }
+
+    /**
+     * Checks the addresses {@code host} resolves to now: what an adapter calls right before connecting,
+     * so a name that was fine at validation and later answers with a metadata address (DNS rebinding)
+     * gets no request and no key. Empty when the host is a name that does not resolve (the connection
+     * fails on its own) or when every address is allowed.
+     */
+    public static Optional<String> addressProblem(String host, HostResolver resolver) {
+        String h = normalize(host);
+        if (METADATA_HOSTS.contains(h)) {
+            return Optional.of("host " + h + " is a cloud metadata service");
+        }
+        Optional<InetAddress> literal = literal(h);
+        if (literal.isPresent()) {
+            return forbidden(literal.get()) ? Optional.of("host " + h + " is a link-local or metadata address") : Optional.empty();
+        }
+        InetAddress[] addresses;
+        try {
+            addresses = resolver.resolve(h);
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+        if (addresses == null) {
+            return Optional.empty();
+        }
+        return Arrays.stream(addresses).filter(BaseUrlPolicy::forbidden).findFirst()
+                .map(a -> "host " + h + " resolves to a link-local or metadata address (" + a.getHostAddress() + ")");
+    }
+
+    /** Link-local (IPv4 169.254/16, IPv6 fe80::/10) or a metadata address outside those ranges. */
+    public static boolean forbidden(InetAddress addr) {
+        if (addr.isLinkLocalAddress()) {
+            return true;
+        }
+        byte[] b = addr.getAddress();
+        if (addr instanceof Inet4Address) {
+            return (b[0] & 0xff) == 100 && (b[1] & 0xff) == 100 && (b[2] & 0xff) == 100 && (b[3] & 0xff) == 200;
+        }
+        // AWS IMDS over IPv6: fd00:ec2::254 (unique-local, not link-local by prefix).
+        return addr instanceof Inet6Address && (b[0] & 0xff) == 0xfd && b[1] == 0 && (b[2] & 0xff) == 0x0e && (b[3] & 0xff) == 0xc2;
+    }
+
+    private static String normalize(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
@@ -63,31 +168,21 @@ public final class BaseUrlPolicy {
         if (h.endsWith(".")) {
             h = h.substring(0, h.length() - 1);
         }
-        if (METADATA_HOSTS.contains(h)) {
-            return Optional.of("base URL points at a cloud metadata service (set allowPrivateBaseUrl to override)");
-        }
-        if (isLinkLocalLiteral(h)) {
-            return Optional.of("base URL points at a link-local address (set allowPrivateBaseUrl to override)");
-        }
-        return Optional.empty();
+        return h;
     }
 
-    private static boolean isLinkLocalLiteral(String host) {
+    /** The address when {@code host} is an IP literal (no DNS involved), else empty. */
+    private static Optional<InetAddress> literal(String host) {
         boolean ipv4 = host.matches("[0-9.]+");
         boolean ipv6 = host.contains(":");
         if (!ipv4 && !ipv6) {
-            return false;
+            return Optional.empty();
         }
         try {
-            // A literal: getByName does not touch DNS for literals.
-            InetAddress addr = InetAddress.getByName(host);
-            if (addr.isLinkLocalAddress()) {
-                return true;
-            }
-            // AWS IMDS over IPv6 (fd00:ec2::254) is not link-local by prefix.
-            return addr instanceof Inet6Address && host.startsWith("fd00:ec2:");
-        } catch (Exception e) {
-            return false;
+            // getByName does not touch DNS for literals.
+            return Optional.of(InetAddress.getByName(host));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
         }
     }
 }

@@ -20,7 +20,12 @@ public final class CatalogValidator {
 
     private CatalogValidator() {}
 
+    /** Host names of base URLs are resolved with the JVM's resolver (see {@link BaseUrlPolicy}). */
     public static List<CatalogProblem> problems(Catalog catalog, boolean allowPrivateBaseUrl) {
+        return problems(catalog, allowPrivateBaseUrl, BaseUrlPolicy.HostResolver.SYSTEM);
+    }
+
+    public static List<CatalogProblem> problems(Catalog catalog, boolean allowPrivateBaseUrl, BaseUrlPolicy.HostResolver resolver) {
         List<CatalogProblem> out = new ArrayList<>();
         if (catalog.getVersion() == null || catalog.getVersion().isBlank()) {
             out.add(new CatalogProblem("version", "required"));
@@ -43,7 +48,7 @@ public final class CatalogValidator {
                 out.add(new CatalogProblem(key + ".name", "duplicate provider '" + name + "'"));
             }
             final String k = key;
-            BaseUrlPolicy.problem(p.getBaseUrl(), allowPrivateBaseUrl).ifPresent(msg -> out.add(new CatalogProblem(k + ".baseUrl", msg)));
+            BaseUrlPolicy.problem(p.getBaseUrl(), allowPrivateBaseUrl, resolver).ifPresent(msg -> out.add(new CatalogProblem(k + ".baseUrl", msg)));
             if (p.getTimeoutMs() != null && p.getTimeoutMs() <= 0) {
                 out.add(new CatalogProblem(key + ".timeoutMs", "must be positive"));
             }

@@ -232,6 +232,21 @@ public final class BenchEnvironment implements AutoCloseable {
         return Long.MAX_VALUE;
     }
 
+    /**
+     * Local ports Linux hands out to outgoing connections ({@code net.ipv4.ip_local_port_range}): the
+     * most connections this host can open to one address and port at once. Integer.MAX_VALUE where
+     * it cannot tell.
+     */
+    public static int ephemeralPorts() {
+        try {
+            String[] range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim().split("\\s+");
+            return Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1;
+        } catch (java.io.IOException | RuntimeException e) {
+            return Integer.MAX_VALUE;
+        }
+    }
+
     /** Client-side overrides for Kafka Streams and the components (empty on the embedded broker). */
     public Map<String, String> clientOverrides() {
         return Map.of();

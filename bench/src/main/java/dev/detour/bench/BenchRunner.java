@@ -5,6 +5,7 @@ import dev.detour.bench.report.ResultsFile;
 import dev.detour.bench.report.SuiteReport;
 import dev.detour.bench.suites.CostUnderFaultTrace;
 import dev.detour.bench.suites.FailoverReaction;
+import dev.detour.bench.suites.GatewayOverhead;
 import dev.detour.bench.suites.PassthroughLadder;
 import dev.detour.bench.suites.PipelineOverhead;
 import dev.detour.bench.suites.WorkerConcurrencySweep;
@@ -29,7 +30,8 @@ public final class BenchRunner {
 
     /** Every suite, in the order {@code all} runs them. */
     public static List<Suite> suites() {
-        return List.of(new PassthroughLadder(), new PipelineOverhead(), new WorkerConcurrencySweep(), new FailoverReaction(), new CostUnderFaultTrace());
+        return List.of(new PassthroughLadder(), new PipelineOverhead(), new WorkerConcurrencySweep(), new FailoverReaction(), new CostUnderFaultTrace(),
+                new GatewayOverhead());
     }
 
     public static void main(String[] args) {
@@ -44,7 +46,28 @@ public final class BenchRunner {
         return run(args, System.out);
     }
 
+    /**
+     * Idle connections each JDK {@code HttpClient} of the run keeps per pool, unless
+     * {@code -Djdk.httpclient.connectionPoolSize} is given. The JDK's default is unbounded: when a call
+     * ends, its connection goes back to the pool a moment after the caller sees the answer, and a call
+     * started in that moment opens a new connection; at thousands of calls per second on a busy machine
+     * the pool ratchets up by thousands of idle connections (kept 30 s), and a worker holding 10,000
+     * calls in flight went past 16,000 sockets, near this machine's limit of 20,000 descriptors, where
+     * the broker in the same JVM stops.
+     */
+    public static final int HTTP_POOL_SIZE = 2_000;
+
     public static int run(String[] args, PrintStream out) {
+        // Read once when the JDK's connection pool class loads: set before any HttpClient exists.
+        if (System.getProperty("jdk.httpclient.connectionPoolSize") == null) {
+            System.setProperty("jdk.httpclient.connectionPoolSize", Integer.toString(HTTP_POOL_SIZE));
+        }
+        // The gateway turns TCP_NODELAY on for the JDK server when its class loads, but the JDK reads the
+        // setting once, when the first server of the JVM starts: here the schema registry's, long before
+        // the gateway suite, which then measured Nagle's delayed-ACK stalls (p50 ~0.5 s) instead of the gateway.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         List<Suite> all = suites();
         BenchOptions options;
         try {

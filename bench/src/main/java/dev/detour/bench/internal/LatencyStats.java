@@ -11,6 +11,11 @@ public final class LatencyStats {
         histogram.recordValue(Math.max(0, Math.min(nanos / 1000, 3_600_000_000L)));
     }
 
+    /** Adds every latency of another set (e.g. the runs of one path). */
+    public void add(LatencyStats other) {
+        histogram.add(other.histogram);
+    }
+
     public long count() {
         return histogram.getTotalCount();
     }

@@ -22,6 +22,7 @@ public final class Detour implements Runnable {
     }
 
     public static void main(String[] args) {
+        ProcessDefaults.apply();
         System.exit(commandLine().execute(args));
     }
 

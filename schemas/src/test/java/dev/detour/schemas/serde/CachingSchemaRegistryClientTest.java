@@ -7,9 +7,13 @@ import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Serdes ask the registry once per subject and id, not once per record. */
 class CachingSchemaRegistryClientTest {
@@ -19,10 +23,20 @@ class CachingSchemaRegistryClientTest {
         final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         final AtomicInteger registers = new AtomicInteger();
         final AtomicInteger byId = new AtomicInteger();
+        /** When set, registrations wait for it: a slow registry. */
+        volatile CountDownLatch answer;
 
         @Override
         public int register(String subject, Schema schema) {
             registers.incrementAndGet();
+            CountDownLatch gate = answer;
+            if (gate != null) {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return registry.register(subject, schema);
         }
 
@@ -87,5 +101,87 @@ class CachingSchemaRegistryClientTest {
         }
 
         assertThat(remote.byId).hasValue(1);
+    }
+
+    @Test
+    void concurrentFirstRegistrationsShareOneRequest() throws Exception {
+        CountingRegistry remote = new CountingRegistry();
+        remote.answer = new CountDownLatch(1);
+        CachingSchemaRegistryClient client = new CachingSchemaRegistryClient(remote);
+        Schema schema = CompletionResult.getClassSchema();
+        ConcurrentLinkedQueue<Integer> ids = new ConcurrentLinkedQueue<>();
+
+        List<Thread> callers = IntStream.range(0, 50)
+                .mapToObj(i -> Thread.ofPlatform().start(() -> ids.add(client.register("detour.results-value", schema))))
+                .toList();
+        // Every caller is parked: one inside the slow registry, the others waiting for its answer.
+        await().until(() -> callers.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
+        remote.answer.countDown();
+        for (Thread t : callers) {
+            t.join();
+        }
+
+        assertThat(remote.registers).hasValue(1);
+        assertThat(ids).hasSize(50).containsOnly(ids.peek());
+    }
+
+    @Test
+    void aFailedRegistrationIsNotRememberedAndTheNextCallTriesAgain() {
+        CountingRegistry remote = new CountingRegistry();
+        CachingSchemaRegistryClient client = new CachingSchemaRegistryClient(new CountingRegistryFailingOnce(remote));
+        Schema schema = CompletionResult.getClassSchema();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.register("detour.results-value", schema))
+                .isInstanceOf(SchemaRegistryException.class);
+        assertThat(client.register("detour.results-value", schema)).isPositive();
+        assertThat(remote.registers).hasValue(1);
+    }
+
+    /** Unreachable on the first registration, then the registry behind it. */
+    static final class CountingRegistryFailingOnce implements SchemaRegistryClient {
+        private final CountingRegistry inner;
+        private final AtomicInteger calls = new AtomicInteger();
+
+        CountingRegistryFailingOnce(CountingRegistry inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public int register(String subject, Schema schema) {
+            if (calls.getAndIncrement() == 0) {
+                throw SchemaRegistryException.unreachable("connection reset", null);
+            }
+            return inner.register(subject, schema);
+        }
+
+        @Override
+        public int lookupId(String subject, Schema schema) {
+            return inner.lookupId(subject, schema);
+        }
+
+        @Override
+        public Schema schemaById(int id) {
+            return inner.schemaById(id);
+        }
+
+        @Override
+        public RegisteredSchema latest(String subject) {
+            return inner.latest(subject);
+        }
+
+        @Override
+        public List<Integer> versions(String subject) {
+            return inner.versions(subject);
+        }
+
+        @Override
+        public List<String> subjects() {
+            return inner.subjects();
+        }
+
+        @Override
+        public boolean isCompatible(String subject, Schema schema) {
+            return inner.isCompatible(subject, schema);
+        }
     }
 }

@@ -14,6 +14,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Redpanda and the project's own registry). Not cached: wrap it in {@link CachingSchemaRegistryClient}.
  *
  * <p>With several base URLs, a request that cannot reach one (connection refused, timeout) is tried
- * on the next; an HTTP error answer is final, as it is with Confluent's client.
+ * on the next; after a round over all of them without an answer it waits and tries again (three rounds,
+ * 100 and 400 ms apart; a timeout ends the rounds). An HTTP error answer is final, as it is with
+ * Confluent's client.
  */
 public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
@@ -35,6 +38,13 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private static final String ACCEPT =
             "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Rounds over the base URLs before giving up on a connection failure. Every request of this API is
+     * safe to repeat (registering a schema twice returns the same id), and a reset connection is usually a
+     * pooled one the server closed, or a server briefly out of sockets: worth a second try, not a failed job.
+     */
+    private static final int ROUNDS = 3;
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
 
     private final List<URI> baseUrls;
     private final String authorization;
@@ -172,37 +182,58 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     private JsonNode send(String method, String path, String body) {
         IOException lastFailure = null;
-        int start = preferred.get();
-        for (int i = 0; i < baseUrls.size(); i++) {
-            int index = (start + i) % baseUrls.size();
-            URI base = baseUrls.get(index);
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                    .timeout(requestTimeout)
-                    .header("Accept", ACCEPT)
-                    .method(method, body == null
-                            ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-            if (body != null) {
-                request.header("Content-Type", CONTENT_TYPE);
+        for (int round = 0; round < ROUNDS; round++) {
+            if (round > 0) {
+                pause(FIRST_PAUSE.multipliedBy(1L << (2 * (round - 1))));
             }
-            if (authorization != null) {
-                request.header("Authorization", authorization);
+            int start = preferred.get();
+            for (int i = 0; i < baseUrls.size(); i++) {
+                int index = (start + i) % baseUrls.size();
+                HttpResponse<String> response;
+                try {
+                    response = http.send(request(baseUrls.get(index), method, path, body),
+                            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    lastFailure = e;
+                    continue;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw SchemaRegistryException.unreachable("interrupted while calling the schema registry", e);
+                }
+                preferred.set(index);
+                return answer(method, path, response);
             }
-            HttpResponse<String> response;
-            try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                lastFailure = e;
-                continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw SchemaRegistryException.unreachable("interrupted while calling the schema registry", e);
+            if (lastFailure instanceof HttpTimeoutException) {
+                break; // a registry this slow would make every further round as slow: say so now
             }
-            preferred.set(index);
-            return answer(method, path, response);
         }
         throw SchemaRegistryException.unreachable("no schema registry answered " + method + " " + path + " at "
                 + baseUrls + ": " + lastFailure, lastFailure);
+    }
+
+    private HttpRequest request(URI base, String method, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(requestTimeout)
+                .header("Accept", ACCEPT)
+                .method(method, body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (body != null) {
+            request.header("Content-Type", CONTENT_TYPE);
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return request.build();
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw SchemaRegistryException.unreachable("interrupted while calling the schema registry", e);
+        }
     }
 
     private static JsonNode answer(String method, String path, HttpResponse<String> response) {

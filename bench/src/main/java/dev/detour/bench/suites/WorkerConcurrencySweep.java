@@ -56,7 +56,7 @@ public final class WorkerConcurrencySweep implements Suite {
         List<Integer> latencies = quick ? List.of(60) : List.of(60, 2_000);
         SuiteReport.Builder report = new SuiteReport.Builder(name(),
                 "worker concurrency sweep (routed requests preloaded; one worker; simulator in its own process)",
-                "in flight", "provider ms", "jobs", "ideal jobs/s", "achieved jobs/s", "achieved / ideal",
+                "in flight", "provider ms", "jobs", "jobs failed", "ideal jobs/s", "achieved jobs/s", "achieved / ideal",
                 "raw HTTP calls/s (same N)", "worker / raw",
                 "peak in flight", "mean in flight", "call ms at worker p50 / p99", "call errors", "heap MB (before -> peak)", "heap after GC MB (peak)", "platform threads (before -> peak)",
                 "open fds (peak)", "bench JVM cores", "simulator cores", "CPU ms per call (bench + simulator)",
@@ -76,7 +76,7 @@ public final class WorkerConcurrencySweep implements Suite {
                                     + " ephemeral ports exist (net.ipv4.ip_local_port_range)"
                             : null;
                     if (skip != null) {
-                        report.row(n, latency, "skipped", n * 1000.0 / latency, "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a",
+                        report.row(n, latency, "skipped", "n/a", n * 1000.0 / latency, "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a",
                                 "n/a", "n/a", "n/a", "n/a", "n/a", "n/a");
                         report.note(n + " in flight at " + latency + " ms skipped: " + skip);
                         continue;
@@ -97,6 +97,7 @@ public final class WorkerConcurrencySweep implements Suite {
                     int peak;
                     double meanInFlight;
                     WorkerCalls calls;
+                    long failedJobs;
                     JvmSampler jvm = JvmSampler.startWatching(sim.pid());
                     try (jvm) {
                         DeploymentCatalog deployments = DeploymentCatalog.of(catalog);
@@ -121,6 +122,7 @@ public final class WorkerConcurrencySweep implements Suite {
                             peak = worker.peakInFlight();
                             meanInFlight = inFlightSamples.mean();
                             calls = WorkerCalls.of(worker);
+                            failedJobs = worker.metrics().jobsEnded(WorkerMetrics.JobEnd.FAILED);
                         }
                     }
                     double achieved = span.recordsPerSecond();
@@ -129,7 +131,7 @@ public final class WorkerConcurrencySweep implements Suite {
                     // cores could sustain is cores / (CPU per call).
                     double cpuMsPerCall = jvm.cpuSeconds() * 1000 / Math.max(1, span.count());
                     double simCpuMsPerCall = jvm.otherCpuSeconds() * 1000 / Math.max(1, span.count());
-                    report.row(n, latency, span.count() + " / " + jobs, ideal, achieved, achieved / ideal, raw, achieved / raw,
+                    report.row(n, latency, span.count() + " / " + jobs, failedJobs, ideal, achieved, achieved / ideal, raw, achieved / raw,
                             peak,
                             meanInFlight, String.format(Locale.ROOT, "%.0f / %.0f", calls.p50Ms(), calls.p99Ms()),
                             calls.errors(),
@@ -138,6 +140,7 @@ public final class WorkerConcurrencySweep implements Suite {
                             jvm.baselineThreads() + " -> " + jvm.peakThreads(), jvm.peakOpenFds(), jvm.cores(),
                             jvm.otherCores(), String.format(Locale.ROOT, "%.2f + %.2f", cpuMsPerCall, simCpuMsPerCall),
                             String.format(Locale.ROOT, "%.0f / %d", jvm.otherPeakRssMb(), jvm.otherPeakThreads()));
+                    report.figure(key + ".jobs_failed", failedJobs);
                     report.figure(key + ".ideal_per_s", ideal);
                     report.figure(key + ".achieved_per_s", achieved);
                     report.figure(key + ".efficiency", achieved / ideal);

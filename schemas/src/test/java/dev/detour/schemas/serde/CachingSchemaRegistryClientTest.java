@@ -25,9 +25,15 @@ class CachingSchemaRegistryClientTest {
         final AtomicInteger byId = new AtomicInteger();
         /** When set, registrations wait for it: a slow registry. */
         volatile CountDownLatch answer;
+        /** When set, the next registration finds the registry unreachable. */
+        volatile boolean unreachableOnce;
 
         @Override
         public int register(String subject, Schema schema) {
+            if (unreachableOnce) {
+                unreachableOnce = false;
+                throw SchemaRegistryException.unreachable("connection reset", null);
+            }
             registers.incrementAndGet();
             CountDownLatch gate = answer;
             if (gate != null) {
@@ -128,60 +134,13 @@ class CachingSchemaRegistryClientTest {
     @Test
     void aFailedRegistrationIsNotRememberedAndTheNextCallTriesAgain() {
         CountingRegistry remote = new CountingRegistry();
-        CachingSchemaRegistryClient client = new CachingSchemaRegistryClient(new CountingRegistryFailingOnce(remote));
+        remote.unreachableOnce = true;
+        CachingSchemaRegistryClient client = new CachingSchemaRegistryClient(remote);
         Schema schema = CompletionResult.getClassSchema();
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.register("detour.results-value", schema))
                 .isInstanceOf(SchemaRegistryException.class);
         assertThat(client.register("detour.results-value", schema)).isPositive();
         assertThat(remote.registers).hasValue(1);
-    }
-
-    /** Unreachable on the first registration, then the registry behind it. */
-    static final class CountingRegistryFailingOnce implements SchemaRegistryClient {
-        private final CountingRegistry inner;
-        private final AtomicInteger calls = new AtomicInteger();
-
-        CountingRegistryFailingOnce(CountingRegistry inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public int register(String subject, Schema schema) {
-            if (calls.getAndIncrement() == 0) {
-                throw SchemaRegistryException.unreachable("connection reset", null);
-            }
-            return inner.register(subject, schema);
-        }
-
-        @Override
-        public int lookupId(String subject, Schema schema) {
-            return inner.lookupId(subject, schema);
-        }
-
-        @Override
-        public Schema schemaById(int id) {
-            return inner.schemaById(id);
-        }
-
-        @Override
-        public RegisteredSchema latest(String subject) {
-            return inner.latest(subject);
-        }
-
-        @Override
-        public List<Integer> versions(String subject) {
-            return inner.versions(subject);
-        }
-
-        @Override
-        public List<String> subjects() {
-            return inner.subjects();
-        }
-
-        @Override
-        public boolean isCompatible(String subject, Schema schema) {
-            return inner.isCompatible(subject, schema);
-        }
     }
 }

@@ -5,8 +5,8 @@ import static dev.detour.router.testing.Fixtures.threeProviders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.detour.core.TopicProvisioner;
 import dev.detour.core.Topics;
+import dev.detour.router.testing.RouterOnBroker;
 import dev.detour.core.config.ConfigKeys;
 import dev.detour.schema.CompletionRequest;
 import dev.detour.schema.ConfigRecord;
@@ -14,22 +14,13 @@ import dev.detour.schema.ProviderDrain;
 import dev.detour.schema.RoutedRequest;
 import dev.detour.testkit.KafkaCluster;
 import dev.detour.testkit.WithKafka;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
@@ -40,15 +31,9 @@ class ParkedJobsSurviveRestartTest {
 
     @Test
     void parkedJobsAreRestoredAndReleased(KafkaCluster cluster) throws Exception {
-        String prefix = cluster.uniquePrefix();
-        Topics topics = new Topics(prefix, 2, (short) 1);
-        String registry = "mock://" + prefix + "registry";
-        RecordSerdes serdes = RecordSerdes.forUrl(registry);
-        try (Admin admin = cluster.admin()) {
-            new TopicProvisioner(admin).ensure(topics.fixed());
-            new TopicProvisioner(admin).ensure(List.of(topics.providerTopic("alpha"), topics.providerTopic("beta"),
-                    topics.providerTopic("gamma")));
-        }
+        RouterOnBroker broker = RouterOnBroker.create(cluster, 2);
+        Topics topics = broker.topics();
+        RecordSerdes serdes = broker.serdes();
         var configSerializer = serdes.serde(ConfigRecord.class).serializer();
         var requestSerializer = serdes.serde(CompletionRequest.class).serializer();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(cluster.clientProperties(),
@@ -60,7 +45,7 @@ class ParkedJobsSurviveRestartTest {
                         topics.config(), drain(p, true)))).get();
             }
 
-            try (Router first = Router.start(config(cluster, topics, registry, "first"), serdes)) {
+            try (Router first = Router.start(config(broker, "first"), serdes)) {
                 await().atMost(Duration.ofSeconds(90)).until(() -> first.state() == KafkaStreams.State.RUNNING);
                 for (int i = 0; i < 6; i++) {
                     CompletionRequest r = request("parked-" + i, "chat", System.currentTimeMillis());
@@ -72,12 +57,13 @@ class ParkedJobsSurviveRestartTest {
                         .until(() -> first.decisionCounts().getOrDefault("parked", 0.0) >= 6.0);
             }
 
-            try (Router second = Router.start(config(cluster, topics, registry, "second"), serdes)) {
+            try (Router second = Router.start(config(broker, "second"), serdes)) {
                 await().atMost(Duration.ofSeconds(90)).until(() -> second.state() == KafkaStreams.State.RUNNING);
                 producer.send(new ProducerRecord<>(topics.config(), ConfigKeys.drain("beta"), configSerializer.serialize(
                         topics.config(), drain("beta", false)))).get();
 
-                List<RoutedRequest> routed = consume(cluster, topics.provider("beta"), topics.partitions(), serdes, 6);
+                List<RoutedRequest> routed = broker.read(broker.partitionsOf(List.of(topics.provider("beta"))),
+                        serdes.serde(RoutedRequest.class).deserializer(), Map.of(), read -> read.size() >= 6);
                 assertThat(routed).extracting(r -> r.getRequest().getJobId()).doesNotHaveDuplicates().hasSize(6);
                 assertThat(routed).allSatisfy(r -> assertThat(r.getRouterInstance()).isEqualTo("second"));
             }
@@ -89,40 +75,11 @@ class ParkedJobsSurviveRestartTest {
                 .setDrain(ProviderDrain.newBuilder().setProvider(provider).setDrained(drained).build()).build();
     }
 
-    private static RouterConfig config(KafkaCluster cluster, Topics topics, String registry, String instance)
-            throws Exception {
-        Map<String, String> overrides = new HashMap<>();
-        cluster.clientProperties().forEach((k, v) -> overrides.put(k.toString(), v.toString()));
+    private static RouterConfig config(RouterOnBroker broker, String instance) throws Exception {
+        RouterConfig base = broker.config(instance);
+        Map<String, String> overrides = new HashMap<>(base.streamsOverrides());
         // Kafka Streams members do not leave the group on close; the successor waits one session timeout.
         overrides.put("consumer.session.timeout.ms", "6000");
-        Path stateDir = Files.createTempDirectory("router-" + instance);
-        return RouterConfig.defaults(cluster.bootstrapServers(), registry)
-                .withTopics(topics)
-                .withApplicationId(topics.prefix() + "router")
-                .withInstanceId(instance)
-                .withStateDir(stateDir)
-                .withInMemoryState(true)
-                .withStreamsOverrides(overrides);
-    }
-
-    private static List<RoutedRequest> consume(KafkaCluster cluster, String topic, int partitions, RecordSerdes serdes,
-                                               int expected) {
-        Properties p = cluster.clientProperties();
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<RoutedRequest> out = new ArrayList<>();
-        try (KafkaConsumer<String, RoutedRequest> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                serdes.serde(RoutedRequest.class).deserializer())) {
-            List<TopicPartition> tps = new ArrayList<>();
-            for (int i = 0; i < partitions; i++) {
-                tps.add(new TopicPartition(topic, i));
-            }
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
-                return out.size() >= expected;
-            });
-        }
-        return out;
+        return base.withStreamsOverrides(overrides);
     }
 }

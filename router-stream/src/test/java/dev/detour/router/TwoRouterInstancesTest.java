@@ -6,8 +6,8 @@ import static dev.detour.router.testing.Fixtures.threeProviders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.detour.core.TopicProvisioner;
 import dev.detour.core.Topics;
+import dev.detour.router.testing.RouterOnBroker;
 import dev.detour.schema.AttemptOutcome;
 import dev.detour.schema.CircuitState;
 import dev.detour.schema.CompletionRequest;
@@ -17,25 +17,15 @@ import dev.detour.schema.HealthSnapshot;
 import dev.detour.schema.RoutedRequest;
 import dev.detour.testkit.KafkaCluster;
 import dev.detour.testkit.WithKafka;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
@@ -47,15 +37,9 @@ class TwoRouterInstancesTest {
 
     @Test
     void twoInstancesShareTheWorkAndTheHealthTable(KafkaCluster cluster) throws Exception {
-        String prefix = cluster.uniquePrefix();
-        Topics topics = new Topics(prefix, 4, (short) 1);
-        String registry = "mock://" + prefix + "registry";
-        RecordSerdes serdes = RecordSerdes.forUrl(registry);
-        try (Admin admin = cluster.admin()) {
-            new TopicProvisioner(admin).ensure(topics.fixed());
-            new TopicProvisioner(admin).ensure(List.of(topics.providerTopic("alpha"), topics.providerTopic("beta"),
-                    topics.providerTopic("gamma")));
-        }
+        RouterOnBroker broker = RouterOnBroker.create(cluster, 4);
+        Topics topics = broker.topics();
+        RecordSerdes serdes = broker.serdes();
         Properties producerProps = cluster.clientProperties();
         producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
@@ -63,8 +47,8 @@ class TwoRouterInstancesTest {
             producer.send(new ProducerRecord<>(topics.config(), "catalog",
                     ConfigRecord.newBuilder().setCatalog(threeProviders()).build())).get();
 
-            try (Router r1 = Router.start(config(cluster, topics, registry, "r1"), serdes);
-                 Router r2 = Router.start(config(cluster, topics, registry, "r2"), serdes)) {
+            try (Router r1 = Router.start(broker.config("r1"), serdes);
+                 Router r2 = Router.start(broker.config("r2"), serdes)) {
                 await().atMost(Duration.ofSeconds(90)).until(() ->
                         r1.state() == KafkaStreams.State.RUNNING && r2.state() == KafkaStreams.State.RUNNING);
 
@@ -73,7 +57,7 @@ class TwoRouterInstancesTest {
                     producer.send(new ProducerRecord<>(topics.requests(), req.getJobId(), req));
                 }
                 producer.flush();
-                List<RoutedRequest> first = consumeRouted(cluster, topics, serdes, 40);
+                List<RoutedRequest> first = consumeRouted(broker, 40);
                 assertThat(first).extracting(r -> r.getRequest().getJobId()).doesNotHaveDuplicates().hasSize(40);
                 assertThat(first).extracting(RoutedRequest::getRouterInstance).contains("r1", "r2");
                 assertThat(first).allSatisfy(r -> assertThat(r.getDeployment().getDeploymentId()).isEqualTo("alpha/small-a"));
@@ -102,7 +86,7 @@ class TwoRouterInstancesTest {
                     producer.send(new ProducerRecord<>(topics.requests(), req.getJobId(), req));
                 }
                 producer.flush();
-                List<RoutedRequest> all = consumeRouted(cluster, topics, serdes, 60);
+                List<RoutedRequest> all = consumeRouted(broker, 60);
                 List<RoutedRequest> after = all.stream()
                         .filter(r -> Integer.parseInt(r.getRequest().getJobId().substring(4)) >= 40).toList();
                 assertThat(after).hasSize(20);
@@ -117,46 +101,11 @@ class TwoRouterInstancesTest {
         }
     }
 
-    private static RouterConfig config(KafkaCluster cluster, Topics topics, String registry, String instance)
-            throws Exception {
-        Map<String, String> overrides = new HashMap<>();
-        cluster.clientProperties().forEach((k, v) -> overrides.put(k.toString(), v.toString()));
-        Path stateDir = Files.createTempDirectory("router-" + instance);
-        return RouterConfig.defaults(cluster.bootstrapServers(), registry)
-                .withTopics(topics)
-                .withApplicationId(topics.prefix() + "router")
-                .withInstanceId(instance)
-                .withStateDir(stateDir)
-                .withInMemoryState(true)
-                .withStreamsOverrides(overrides);
-    }
-
-    private static List<RoutedRequest> consumeRouted(KafkaCluster cluster, Topics topics, RecordSerdes serdes,
-                                                     int expected) {
-        Properties p = cluster.clientProperties();
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<RoutedRequest> out = new ArrayList<>();
-        try (KafkaConsumer<String, RoutedRequest> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                serdes.serde(RoutedRequest.class).deserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String provider : List.of("alpha", "beta", "gamma")) {
-                for (int i = 0; i < topics.partitions(); i++) {
-                    partitions.add(new TopicPartition(topics.provider(provider), i));
-                }
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Set<String> jobs = new HashSet<>();
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    out.add(r.value());
-                    jobs.add(r.value().getRequest().getJobId());
-                });
-                return jobs.size() >= expected;
-            });
-        }
-        return out;
+    /** Routed requests on the three provider topics, until {@code expected} distinct jobs are among them. */
+    private static List<RoutedRequest> consumeRouted(RouterOnBroker broker, int expected) {
+        return broker.read(broker.partitionsOf(RouterOnBroker.PROVIDERS.stream().map(broker.topics()::provider).toList()),
+                broker.serdes().serde(RoutedRequest.class).deserializer(), Map.of(),
+                read -> read.stream().map(r -> r.getRequest().getJobId()).distinct().count() >= expected);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -11,6 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -26,12 +28,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A bad entry is logged and skipped, and a listener that throws is logged: one broken record in a
  * compacted topic must never stop a component from seeing the next one. A topic that does not exist
- * yet is retried; {@link #awaitCaughtUp} does not wait for it, so a component can start before its
- * first catalog is published.
+ * yet, or a broker that cannot be reached, is retried every 5 s; {@link #awaitCaughtUp} does not wait
+ * for it, so a component can start before its first catalog is published. Only authentication and
+ * authorization failures stop following ({@link #failure()}).
  */
 public final class ConfigFollower implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigFollower.class);
-    private static final Duration MISSING_TOPIC_RETRY = Duration.ofSeconds(5);
+    private static final Duration RETRY = Duration.ofSeconds(5);
 
     /** Receives each entry in topic order: the decoded record, or null for a tombstone. */
     @FunctionalInterface
@@ -94,18 +97,24 @@ public final class ConfigFollower implements AutoCloseable {
         try {
             Map<TopicPartition, Long> end = assignWhenPresent();
             while (running) {
-                for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
-                    apply(rec);
-                }
-                if (caughtUp.getCount() > 0
-                        && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    caughtUp.countDown();
+                try {
+                    for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
+                        apply(rec);
+                    }
+                    if (caughtUp.getCount() > 0
+                            && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                        caughtUp.countDown();
+                    }
+                } catch (RuntimeException e) {
+                    rethrowIfFinal(e);
+                    log.warn("config topic {} poll failed: {}; retrying in {} s", topic, e.toString(), RETRY.toSeconds());
+                    pause();
                 }
             }
         } catch (WakeupException | InterruptedException e) {
             // closing
-        } catch (RuntimeException e) {
-            // Authorization and authentication failures land here: say it once, plainly, and stop.
+        } catch (AuthenticationException | AuthorizationException e) {
+            // No retry fixes these: say it once, plainly, and stop.
             failure = e;
             log.error("stopped following config topic {}: {}", topic, e.toString());
         } finally {
@@ -116,19 +125,38 @@ public final class ConfigFollower implements AutoCloseable {
 
     private Map<TopicPartition, Long> assignWhenPresent() throws InterruptedException {
         while (true) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition()))
-                    .toList();
-            if (!parts.isEmpty()) {
-                consumer.assign(parts);
-                consumer.seekToBeginning(parts);
-                return consumer.endOffsets(parts);
+            try {
+                List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                        .map(i -> new TopicPartition(topic, i.partition()))
+                        .toList();
+                if (!parts.isEmpty()) {
+                    consumer.assign(parts);
+                    consumer.seekToBeginning(parts);
+                    return consumer.endOffsets(parts);
+                }
+                log.warn("config topic {} does not exist yet; retrying in {} s", topic, RETRY.toSeconds());
+            } catch (RuntimeException e) {
+                rethrowIfFinal(e);
+                log.warn("config topic {} cannot be read yet: {}; retrying in {} s", topic, e.toString(), RETRY.toSeconds());
             }
-            log.warn("config topic {} does not exist yet; retrying in {} s", topic, MISSING_TOPIC_RETRY.toSeconds());
-            caughtUp.countDown(); // nothing to catch up with: do not hold the component's start
-            if (closing.await(MISSING_TOPIC_RETRY.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new InterruptedException("closed");
-            }
+            caughtUp.countDown(); // nothing to catch up with yet: do not hold the component's start
+            pause();
+        }
+    }
+
+    /**
+     * Closing, and failures no retry heals, end following; anything else (broker unreachable, a timeout)
+     * is retried after a pause, as the gateway's key view always did.
+     */
+    private static void rethrowIfFinal(RuntimeException e) {
+        if (e instanceof WakeupException || e instanceof AuthenticationException || e instanceof AuthorizationException) {
+            throw e;
+        }
+    }
+
+    private void pause() throws InterruptedException {
+        if (closing.await(RETRY.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new InterruptedException("closed");
         }
     }
 

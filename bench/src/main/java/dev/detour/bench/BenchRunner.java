@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import dev.detour.core.ProcessDefaults;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -46,28 +47,11 @@ public final class BenchRunner {
         return run(args, System.out);
     }
 
-    /**
-     * Idle connections each JDK {@code HttpClient} of the run keeps per pool, unless
-     * {@code -Djdk.httpclient.connectionPoolSize} is given. The JDK's default is unbounded: when a call
-     * ends, its connection goes back to the pool a moment after the caller sees the answer, and a call
-     * started in that moment opens a new connection; at thousands of calls per second on a busy machine
-     * the pool ratchets up by thousands of idle connections (kept 30 s), and a worker holding 10,000
-     * calls in flight went past 16,000 sockets, near this machine's limit of 20,000 descriptors, where
-     * the broker in the same JVM stops.
-     */
-    public static final int HTTP_POOL_SIZE = 2_000;
-
     public static int run(String[] args, PrintStream out) {
-        // Read once when the JDK's connection pool class loads: set before any HttpClient exists.
-        if (System.getProperty("jdk.httpclient.connectionPoolSize") == null) {
-            System.setProperty("jdk.httpclient.connectionPoolSize", Integer.toString(HTTP_POOL_SIZE));
-        }
-        // The gateway turns TCP_NODELAY on for the JDK server when its class loads, but the JDK reads the
-        // setting once, when the first server of the JVM starts: here the schema registry's, long before
-        // the gateway suite, which then measured Nagle's delayed-ACK stalls (p50 ~0.5 s) instead of the gateway.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
+        // Before any HttpClient or JDK server of the run exists: a bounded idle pool (a worker holding
+        // 10,000 calls in flight otherwise ran this JVM, broker included, near its descriptor limit) and
+        // TCP_NODELAY for every server (the registry's starts first, long before the gateway suite).
+        ProcessDefaults.apply();
         List<Suite> all = suites();
         BenchOptions options;
         try {

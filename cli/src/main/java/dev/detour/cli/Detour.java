@@ -22,7 +22,7 @@ public final class Detour implements Runnable {
     }
 
     public static void main(String[] args) {
-        ProcessDefaults.apply();
+        dev.detour.core.ProcessDefaults.apply();
         System.exit(commandLine().execute(args));
     }
 

@@ -46,11 +46,8 @@ public final class Gateway implements AutoCloseable {
     private final URI url;
 
     static {
-        // The JDK server leaves Nagle's algorithm on by default; with small responses on keep-alive
-        // connections that adds delayed-ACK stalls of tens of milliseconds. Set before the first server.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
+        // For processes that embed the gateway without Detour's main; too late if another JDK server started first.
+        dev.detour.core.ProcessDefaults.serverNoDelay();
     }
 
     private Gateway(GatewayConfig config) {

@@ -1,7 +1,6 @@
 package dev.detour.bench.suites;
 
 import dev.detour.bench.BenchEnvironment;
-import dev.detour.bench.BenchRunner;
 import dev.detour.bench.Suite;
 import dev.detour.bench.internal.AppendSpan;
 import dev.detour.bench.internal.BenchCatalog;
@@ -10,6 +9,7 @@ import dev.detour.bench.internal.Records;
 import dev.detour.bench.internal.SimulatorProcess;
 import dev.detour.bench.internal.Workload;
 import dev.detour.bench.report.SuiteReport;
+import dev.detour.core.ProcessDefaults;
 import dev.detour.core.Topics;
 import dev.detour.providers.ProviderAdapters;
 import dev.detour.providers.simulator.ProviderScript;
@@ -67,8 +67,8 @@ public final class WorkerConcurrencySweep implements Suite {
                 for (int n : inFlight) {
                     String provider = "sweep" + n + "x" + latency;
                     // The simulator is another process: each call in flight holds one socket here, plus
-                    // idle pooled connections (at most BenchRunner.HTTP_POOL_SIZE), plus the broker's files.
-                    long needed = n + BenchRunner.HTTP_POOL_SIZE + 2_000L;
+                    // idle pooled connections (at most ProcessDefaults.HTTP_CLIENT_POOL_SIZE), plus the broker's files.
+                    long needed = n + ProcessDefaults.HTTP_CLIENT_POOL_SIZE + 2_000L;
                     String skip = BenchEnvironment.freeFileDescriptors() < needed
                             ? "it needs about " + needed + " file descriptors in the bench JVM and "
                                     + BenchEnvironment.freeFileDescriptors() + " are free (raise ulimit -n)"

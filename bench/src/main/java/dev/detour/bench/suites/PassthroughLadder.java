@@ -48,6 +48,8 @@ import org.apache.kafka.streams.kstream.Produced;
 public final class PassthroughLadder implements Suite {
     static final int RECORD_BYTES = 1024;
     static final int WARM_UP_RECORDS = 30_000;
+    /** Paired passthrough/router runs per guarantee in full mode. */
+    static final int ROUNDS = 3;
 
     @Override
     public String name() {
@@ -61,7 +63,7 @@ public final class PassthroughLadder implements Suite {
 
     @Override
     public SuiteReport run(BenchEnvironment env, boolean quick) throws Exception {
-        int n = quick ? 3_000 : 100_000;
+        int n = quick ? 3_000 : Integer.getInteger("detour.bench.passthrough.records", 100_000);
         SuiteReport.Builder report = new SuiteReport.Builder(name(),
                 "passthrough ladder (" + String.format(Locale.ROOT, "%,d", n) + " records of ~1 KB, "
                         + BenchEnvironment.PARTITIONS + " partitions, one broker)",
@@ -89,29 +91,48 @@ public final class PassthroughLadder implements Suite {
             passthrough(env, ProcessingGuarantee.AT_LEAST_ONCE, WARM_UP_RECORDS);
             router(env, ProcessingGuarantee.AT_LEAST_ONCE, WARM_UP_RECORDS);
         }
+        // Paired rounds, passthrough then router, each pair close in time: a pair's ratio sees the same
+        // machine load on both sides; the median pair is reported, every pair is in the notes.
+        int rounds = quick ? 1 : Integer.getInteger("detour.bench.passthrough.rounds", ROUNDS);
         for (ProcessingGuarantee g : guarantees) {
             String label = g.name().toLowerCase(Locale.ROOT);
-            Stage pass = passthrough(env, g, n);
-            Stage routedStage = router(env, g, n);
-            AppendSpan routed = routedStage.span();
-            double ratio = routed.recordsPerSecond() / pass.span().recordsPerSecond();
+            List<Pair> pairs = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                Stage pass = passthrough(env, g, n);
+                Stage routed = router(env, g, n);
+                pairs.add(new Pair(pass, routed));
+                if (pass.span().count() < n || routed.span().count() < n) {
+                    report.note(label + " round " + (round + 1) + ": passthrough wrote " + pass.span().count()
+                            + " and the router " + routed.span().count() + " of " + n
+                            + " records before the wait ended; rates are over what was written");
+                }
+            }
+            double passRate = median(pairs, p -> p.pass().span().recordsPerSecond());
+            double routedRate = median(pairs, p -> p.routed().span().recordsPerSecond());
+            double passCpu = median(pairs, p -> p.pass().cpuMicrosPerRecord());
+            double routedCpu = median(pairs, p -> p.routed().cpuMicrosPerRecord());
+            double ratio = median(pairs, Pair::rateRatio);
             // Per record, router CPU over passthrough CPU: the inverse of the rate ratio were both CPU-bound.
-            double cpuRatio = routedStage.cpuMicrosPerRecord() / pass.cpuMicrosPerRecord();
-            report.row("Streams passthrough (Avro serde)", label, pass.span().recordsPerSecond(),
-                    mb(pass.span().recordsPerSecond(), avroBytes), 1.0, pass.cpuMicrosPerRecord(), 1.0);
-            report.row("router", label, routed.recordsPerSecond(), mb(routed.recordsPerSecond(), avroBytes), ratio,
-                    routedStage.cpuMicrosPerRecord(), cpuRatio);
-            report.figure("passthrough." + label + ".cpu_us_per_record", pass.cpuMicrosPerRecord());
-            report.figure("router." + label + ".cpu_us_per_record", routedStage.cpuMicrosPerRecord());
+            double cpuRatio = median(pairs, Pair::cpuRatio);
+            report.row("Streams passthrough (Avro serde)", label, passRate, mb(passRate, avroBytes), 1.0, passCpu, 1.0);
+            report.row("router", label, routedRate, mb(routedRate, avroBytes), ratio, routedCpu, cpuRatio);
+            report.figure("passthrough." + label + ".cpu_us_per_record", passCpu);
+            report.figure("router." + label + ".cpu_us_per_record", routedCpu);
             report.figure("router." + label + ".cpu_ratio", cpuRatio);
-            report.figure("passthrough." + label + ".records_per_s", pass.span().recordsPerSecond());
-            report.figure("router." + label + ".records_per_s", routed.recordsPerSecond());
+            report.figure("passthrough." + label + ".records_per_s", passRate);
+            report.figure("router." + label + ".records_per_s", routedRate);
             report.figure("router." + label + ".ratio", ratio);
             report.target(TargetCheck.atLeast("router / passthrough (" + label + ")", 0.8, ratio));
-            if (pass.span().count() < n || routed.count() < n) {
-                report.note(label + ": passthrough wrote " + pass.span().count() + " and the router " + routed.count()
-                        + " of " + n + " records before the wait ended; rates are over what was written");
+            if (rounds > 1) {
+                report.note(label + ", each round (passthrough rec/s, router rec/s, rate ratio, CPU ratio): "
+                        + pairs.stream().map(p -> String.format(Locale.ROOT, "%,.0f / %,.0f / %.2f / %.2f",
+                                p.pass().span().recordsPerSecond(), p.routed().span().recordsPerSecond(),
+                                p.rateRatio(), p.cpuRatio())).collect(java.util.stream.Collectors.joining("; ")));
             }
+        }
+        if (rounds > 1) {
+            report.note(rounds + " rounds per guarantee, each a passthrough run then a router run; figures and "
+                    + "ratios are the medians over the rounds (the ratios of each round, not of the medians).");
         }
         report.note("Streams stages read records produced beforehand and are timed by the broker append times "
                 + "of their output (first to last record), so start-up and rebalancing are not in the rate.");
@@ -194,6 +215,23 @@ public final class PassthroughLadder implements Suite {
 
     /** What one Streams stage wrote, and its CPU time per record. */
     private record Stage(AppendSpan span, double cpuMicrosPerRecord) {}
+
+    /** A passthrough run and the router run right after it. */
+    private record Pair(Stage pass, Stage routed) {
+        double rateRatio() {
+            return routed.span().recordsPerSecond() / pass.span().recordsPerSecond();
+        }
+
+        double cpuRatio() {
+            return routed.cpuMicrosPerRecord() / pass.cpuMicrosPerRecord();
+        }
+    }
+
+    private static double median(List<Pair> pairs, java.util.function.ToDoubleFunction<Pair> figure) {
+        double[] values = pairs.stream().mapToDouble(figure).sorted().toArray();
+        int mid = values.length / 2;
+        return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    }
 
     private static Stage passthrough(BenchEnvironment env, ProcessingGuarantee g, int n) throws Exception {
         String prefix = env.uniquePrefix("passthrough-" + g.name().toLowerCase(Locale.ROOT));

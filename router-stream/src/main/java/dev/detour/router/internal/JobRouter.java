@@ -162,7 +162,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
             fail(key, request, List.of(), problem.get().reason(), problem.get().message(), source(topic), null, null, now);
             return;
         }
-        route(request, List.of(), now, source(topic), true);
+        route(request, record.value(), List.of(), now, source(topic), true);
     }
 
     private void onRetry(Record<String, byte[]> record, String topic) {
@@ -182,12 +182,15 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
             log.warn("retry for job {} that is parked; keeping the parked copy", jobId);
             return;
         }
-        route(failed.getRequest(), failed.getTried(), now, source(topic), true);
+        route(failed.getRequest(), null, failed.getTried(), now, source(topic), true);
     }
 
-    /** Returns true when the job left (routed or failed), false when it is (still) parked. */
-    private boolean route(CompletionRequest request, List<AttemptSummary> tried, long now, TerminalRecords.Source source,
-                          boolean mayPark) {
+    /**
+     * Returns true when the job left (routed or failed), false when it is (still) parked.
+     * {@code requestWire}: the bytes the request was decoded from, if at hand, passed on as they are.
+     */
+    private boolean route(CompletionRequest request, byte[] requestWire, List<AttemptSummary> tried, long now,
+                          TerminalRecords.Source source, boolean mayPark) {
         TenantPolicy tenant = view.tenant(request.getTenant());
         CacheMode cacheMode = ResponseCachePolicy.readMode(request, tenant);
         if (cacheMode == CacheMode.PREFER && tried.isEmpty() && serveFromCache(request, tried, now, "preferred")) {
@@ -203,7 +206,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
         }
         switch (decision) {
             case RoutingDecision.Route r -> {
-                emit(request, tried, r, now);
+                emit(request, requestWire, tried, r, now);
                 if (!mayPark) {
                     metrics.record(RouterMetrics.Decision.RELEASED);
                 }
@@ -297,7 +300,8 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
         return true;
     }
 
-    private void emit(CompletionRequest request, List<AttemptSummary> tried, RoutingDecision.Route r, long now) {
+    private void emit(CompletionRequest request, byte[] requestWire, List<AttemptSummary> tried, RoutingDecision.Route r,
+                      long now) {
         int attempt = tried.size() + 1;
         DeploymentSpec d = r.deployment();
         metrics.record(RouterMetrics.Decision.ROUTED);
@@ -331,7 +335,8 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
                     r.ranking().stream().map(c -> c.deployment().getId() + "=" + String.format(java.util.Locale.ROOT,
                             "%.3f", c.score().getTotal())).toList());
         }
-        context.forward(new Record<>(request.getJobId(), (Object) routed, now), RouterGraph.PROVIDER_SINK);
+        OutgoingRequest out = new OutgoingRequest(routed, sent == request ? requestWire : null);
+        context.forward(new Record<>(request.getJobId(), (Object) out, now), RouterGraph.PROVIDER_SINK);
     }
 
     private void park(CompletionRequest request, List<AttemptSummary> tried, RoutingDecision.Park p, long now) {
@@ -383,7 +388,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
                 }
                 boolean left;
                 try {
-                    left = route(job.getRequest(), job.getTried(), now, TerminalRecords.Source.NONE, false);
+                    left = route(job.getRequest(), null, job.getTried(), now, TerminalRecords.Source.NONE, false);
                 } catch (RuntimeException e) {
                     // A punctuator exception would kill the stream thread; end this one job instead.
                     log.error("unexpected failure re-examining parked job {}", jobId, e);

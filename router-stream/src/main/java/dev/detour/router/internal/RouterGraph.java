@@ -111,10 +111,10 @@ public final class RouterGraph {
         t.addStateStore(parked, "route");
         t.addStateStore(seen, "route");
 
-        TopicNameExtractor<String, RoutedRequest> providerTopic =
-                (key, routed, ctx) -> topics.provider(routed.getDeployment().getProvider());
-        t.addSink(PROVIDER_SINK, providerTopic, Serdes.String().serializer(), serializer(serdes, RoutedRequest.class),
-                "route");
+        TopicNameExtractor<String, OutgoingRequest> providerTopic =
+                (key, out, ctx) -> topics.provider(out.routed().getDeployment().getProvider());
+        t.addSink(PROVIDER_SINK, providerTopic, Serdes.String().serializer(),
+                OutgoingRequest.serializer(serdes.serde(RoutedRequest.class).serializer()), "route");
         t.addSink(RESULTS_SINK, topics.results(), Serdes.String().serializer(),
                 serializer(serdes, CompletionResult.class), "route");
         t.addSink(DEAD_LETTER_SINK, topics.deadLetter(), Serdes.String().serializer(),

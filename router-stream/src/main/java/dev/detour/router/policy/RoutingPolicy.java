@@ -118,7 +118,9 @@ public final class RoutingPolicy {
         RoutingHints hints = request.getHints();
         Strategy strategy = hints != null && hints.getStrategy() != null ? hints.getStrategy()
                 : tenant != null ? tenant.getStrategy() : Strategy.BALANCED;
-        ComplexityEstimate complexity = ComplexityEstimate.of(request);
+        // Reading the whole prompt is the dearest step of a decision: done only for the tenants that use it.
+        boolean mayStartCheaper = tenant != null && tenant.getAllowCheaperTier();
+        ComplexityEstimate complexity = mayStartCheaper ? ComplexityEstimate.of(request) : null;
         Tier startTier = hints != null && hints.getTier() != null ? hints.getTier() : Tier.PRIMARY;
         List<String> notes = new ArrayList<>();
         boolean qualityFailed = !qualityFailures.isEmpty();
@@ -127,7 +129,7 @@ public final class RoutingPolicy {
             startTier = Tier.PRIMARY;
             notes.add(pool.equals(request.getModel()) ? "escalated to the primary tier after a failed quality check"
                     : "escalated to '" + pool + "' after a failed quality check");
-        } else if (tenant != null && tenant.getAllowCheaperTier() && complexity.value() < config.simpleComplexity()
+        } else if (mayStartCheaper && complexity.value() < config.simpleComplexity()
                 && startTier != Tier.TERTIARY) {
             startTier = Tier.values()[startTier.ordinal() + 1];
             notes.add("simple work (complexity " + round(complexity.value()) + "): may start at " + startTier);
@@ -325,7 +327,7 @@ public final class RoutingPolicy {
     }
 
     private List<RoutingDecision.ScoredCandidate> score(List<Candidate> eligible, TokenEstimate tokens, Strategy strategy,
-                                                        Tier startTier, ComplexityEstimate complexity) {
+                                                        Tier startTier, ComplexityEstimate complexity /* or null */) {
         ScoringConfig.Weights w = config.weights(strategy);
         long minCost = Long.MAX_VALUE;
         double minLatency = Double.MAX_VALUE;
@@ -362,7 +364,8 @@ public final class RoutingPolicy {
             // The all-fields constructor, not the builder: Avro builders deep-copy defaults on every build,
             // which costs more than the scoring itself on the request path.
             out.add(new RoutingDecision.ScoredCandidate(c.spec(), new ScoreBreakdown(total, cost, costScore,
-                    latencyScore, riskScore, tierPenalty, complexity.value(), strategy, eligible.size(), null),
+                    latencyScore, riskScore, tierPenalty, complexity == null ? null : complexity.value(), strategy,
+                    eligible.size(), null),
                     c.halfOpen()));
         }
         out.sort(Comparator.<RoutingDecision.ScoredCandidate>comparingDouble(s -> s.score().getTotal())

@@ -144,12 +144,16 @@ class RoutingPolicyTest {
                 deployment("alpha", "big", Tier.PRIMARY, 3_000_000, 15_000_000, "chat"),
                 deployment("beta", "mini", Tier.SECONDARY, 150_000, 600_000, "chat"))).build();
         FakeState s = new FakeState(tiers);
-        assertThat(chosen(policy.decide(request("j", "chat", NOW), List.of(), s, NOW))).isEqualTo("alpha/big");
+        RoutingDecision strict = policy.decide(request("j", "chat", NOW), List.of(), s, NOW);
+        assertThat(chosen(strict)).isEqualTo("alpha/big");
+        // Without the tenant's permission the prompt is not read for cues at all.
+        assertThat(((RoutingDecision.Route) strict).score().getComplexity()).isNull();
 
         s.tenant = TenantPolicy.newBuilder().setTenant("acme").setAllowCheaperTier(true).build();
         RoutingDecision simple = policy.decide(request("j", "chat", NOW), List.of(), s, NOW);
         assertThat(chosen(simple)).isEqualTo("beta/mini");
         assertThat(((RoutingDecision.Route) simple).score().getNote()).contains("simple work");
+        assertThat(((RoutingDecision.Route) simple).score().getComplexity()).isBetween(0.0, 0.3);
 
         CompletionRequest hard = CompletionRequest.newBuilder(request("j", "chat", NOW))
                 .setMessages(List.of(ChatMessage.newBuilder().setRole("user").setContent(

@@ -36,12 +36,12 @@ public class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     }
 
     @Override
-    public Serializer<T> serializer() {
+    public AvroSerializer<T> serializer() {
         return serializer;
     }
 
     @Override
-    public Deserializer<T> deserializer() {
+    public AvroDeserializer<T> deserializer() {
         return deserializer;
     }
 }

@@ -1,16 +1,17 @@
 package dev.detour.schemas.serde;
 
+import dev.detour.schemas.serde.internal.EncodeBuffer;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
-import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +30,8 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     private boolean isKey;
     private boolean autoRegister = true;
     private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
+    /** Per field schema: which writer schema ids encode it byte for byte (same parsing canonical form). */
+    private final Map<Schema, Map<Integer, Boolean>> embeddable = new ConcurrentHashMap<>();
 
     /** For Kafka's reflective instantiation; call {@link #configure} before use. */
     public AvroSerializer() {
@@ -59,25 +62,70 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
         if (record == null) {
             return null;
         }
+        Schema schema = record.getSchema();
+        return write(topic, schema, record, writers.computeIfAbsent(schema, s -> newWriter(s, record)));
+    }
+
+    /**
+     * Writes the record as {@link #serialize} does, except that the value of the nested-record field
+     * {@code fieldName} is copied from {@code embedded}, a wire-format value of that field (e.g. the
+     * bytes it was decoded from), instead of being encoded again: for a large record passed on inside
+     * a bigger one. {@code embedded} must hold exactly the record's current value of the field and be
+     * well-formed (it decoded). When its writer schema does not encode the field's schema byte for byte
+     * (another parsing canonical form), or it is null, the field is encoded as usual.
+     */
+    public byte[] serializeEmbedding(String topic, T record, String fieldName, byte[] embedded) {
+        if (record == null) {
+            return null;
+        }
+        Schema schema = record.getSchema();
+        Schema.Field field = schema.getField(fieldName);
+        if (field == null || field.schema().getType() != Schema.Type.RECORD) {
+            throw new IllegalArgumentException(schema.getFullName() + " has no record field " + fieldName);
+        }
+        if (embedded == null || embedded.length < WireFormat.HEADER_SIZE || embedded[0] != WireFormat.MAGIC_BYTE
+                || !encodesAs(WireFormat.schemaId(embedded), field.schema())) {
+            return serialize(topic, record);
+        }
+        return write(topic, schema, record, new EmbeddingWriter<>(schema, SpecificData.getForClass(record.getClass()),
+                record, field.pos(), embedded));
+    }
+
+    private byte[] write(String topic, Schema schema, T record, DatumWriter<T> writer) {
         if (client == null) {
             throw new IllegalStateException("AvroSerializer is not configured: set " + AvroSerdeConfig.SCHEMA_REGISTRY_URL);
         }
-        Schema schema = record.getSchema();
         String subject = Subjects.topicName(topic, isKey);
         int id = schemaId(subject, schema);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        EncodeBuffer out = EncodeBuffer.acquire();
         byte[] header = new byte[WireFormat.HEADER_SIZE];
         WireFormat.writeHeader(header, id);
-        out.writeBytes(header);
+        out.write(header, 0, header.length);
         try {
-            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-            writers.computeIfAbsent(schema, s -> newWriter(s, record)).write(record, encoder);
+            BinaryEncoder encoder = out.encoder();
+            writer.write(record, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot write " + schema.getFullName() + " for topic " + topic
                     + ": record does not match its schema (" + e.getClass().getSimpleName() + ")", e);
         }
         return out.toByteArray();
+    }
+
+    private boolean encodesAs(int writerId, Schema fieldSchema) {
+        Map<Integer, Boolean> known = embeddable.computeIfAbsent(fieldSchema, s -> new ConcurrentHashMap<>());
+        Boolean same = known.get(writerId);
+        if (same == null) {
+            Schema writer;
+            try {
+                writer = client.schemaById(writerId);
+            } catch (RuntimeException e) {
+                return false; // encode as usual now; ask again next time
+            }
+            same = SchemaNormalization.parsingFingerprint64(writer) == SchemaNormalization.parsingFingerprint64(fieldSchema);
+            known.put(writerId, same);
+        }
+        return same;
     }
 
     private int schemaId(String subject, Schema schema) {
@@ -92,6 +140,29 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     @SuppressWarnings("unchecked")
     private DatumWriter<T> newWriter(Schema schema, T record) {
         return new SpecificDatumWriter<>(schema, SpecificData.getForClass((Class<T>) record.getClass()));
+    }
+
+    /** Writes one field of one record from its pre-encoded bytes, the rest as a specific writer does. */
+    private static final class EmbeddingWriter<T> extends SpecificDatumWriter<T> {
+        private final Object root;
+        private final int pos;
+        private final byte[] embedded;
+
+        EmbeddingWriter(Schema schema, SpecificData model, Object root, int pos, byte[] embedded) {
+            super(schema, model);
+            this.root = root;
+            this.pos = pos;
+            this.embedded = embedded;
+        }
+
+        @Override
+        protected void writeField(Object datum, Schema.Field f, Encoder out, Object state) throws IOException {
+            if (datum == root && f.pos() == pos) {
+                out.writeFixed(embedded, WireFormat.HEADER_SIZE, embedded.length - WireFormat.HEADER_SIZE);
+            } else {
+                super.writeField(datum, f, out, state);
+            }
+        }
     }
 
     @Override

@@ -54,9 +54,12 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
     private static final Logger log = LoggerFactory.getLogger(JobRouter.class);
 
     static final String PARKED_STORE = "parked-jobs";
-    /** Job id -> record time first accepted ({@link SeenJobs}); named apart from the old window store. */
-    static final String SEEN_STORE = "seen-job-ids";
+    /** Job id -> record time first accepted, local ({@link SeenJobs}); named apart from earlier layouts. */
+    static final String SEEN_LOOKUP_STORE = "seen-job-lookup";
+    /** The accepted ids in committed batches, changelogged ({@link SeenJobLog}). */
+    static final String SEEN_LOG_STORE = "seen-job-log";
     static final Duration SEEN_SWEEP_INTERVAL = Duration.ofSeconds(10);
+    static final Duration SEEN_LOG_INTERVAL = Duration.ofSeconds(1);
 
     private final RouterGraph.Wiring wiring;
     private final RoutingPolicy policy;
@@ -91,7 +94,10 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.parked = context.getStateStore(PARKED_STORE);
-        this.seen = new SeenJobs(context.getStateStore(SEEN_STORE), dedupeWindow.toMillis());
+        // Odd, so never the 0 that marks an entry of another layout.
+        this.seen = new SeenJobs(context.getStateStore(SEEN_LOOKUP_STORE), context.getStateStore(SEEN_LOG_STORE),
+                dedupeWindow.toMillis(), java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1L);
+        seen.load(context.currentStreamTimeMs());
         this.metrics = new RouterMetrics(context.metrics(), context.taskId().toString());
         this.view = new RouterView(context.getStateStore(RouterGraph.CONFIG_STORE),
                 context.getStateStore(RouterGraph.HEALTH_STORE), context.getStateStore(RouterGraph.BUDGET_STORE),
@@ -116,6 +122,8 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
         // By record time, as the window is: ids whose first sighting fell out of the window are forgotten.
         context.schedule(SEEN_SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
                 wallClock -> seen.sweep(context.currentStreamTimeMs()));
+        // Ids are logged after their commit by the next record; this does it when none comes.
+        context.schedule(SEEN_LOG_INTERVAL, PunctuationType.WALL_CLOCK_TIME, wallClock -> seen.writeCommitted());
     }
 
     @Override

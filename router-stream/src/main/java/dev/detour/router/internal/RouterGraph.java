@@ -106,10 +106,11 @@ public final class RouterGraph {
         t.addProcessor("route", () -> new JobRouter(wiring), "requests", "retries");
         StoreBuilder<KeyValueStore<String, ParkedJob>> parked = Stores.keyValueStoreBuilder(
                 keyValue(config, JobRouter.PARKED_STORE), Serdes.String(), serdes.serde(ParkedJob.class));
-        StoreBuilder<KeyValueStore<String, Long>> seen = Stores.keyValueStoreBuilder(
-                keyValue(config, JobRouter.SEEN_STORE), Serdes.String(), Serdes.Long());
+        StoreBuilder<KeyValueStore<String, byte[]>> seenLookup = Stores.keyValueStoreBuilder(
+                keyValue(config, JobRouter.SEEN_LOOKUP_STORE), Serdes.String(), Serdes.ByteArray()).withLoggingDisabled();
         t.addStateStore(parked, "route");
-        t.addStateStore(seen, "route");
+        t.addStateStore(seenLookup, "route");
+        t.addStateStore(SeenJobLog.builder(keyValue(config, JobRouter.SEEN_LOG_STORE)), "route");
 
         TopicNameExtractor<String, OutgoingRequest> providerTopic =
                 (key, out, ctx) -> topics.provider(out.routed().getDeployment().getProvider());

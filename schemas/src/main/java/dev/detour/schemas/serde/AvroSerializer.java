@@ -30,6 +30,7 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     private boolean isKey;
     private boolean autoRegister = true;
     private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
+    private final Map<Schema, SpecificData> models = new ConcurrentHashMap<>();
     /** Per field schema: which writer schema ids encode it byte for byte (same parsing canonical form). */
     private final Map<Schema, Map<Integer, Boolean>> embeddable = new ConcurrentHashMap<>();
 
@@ -87,8 +88,9 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
                 || !encodesAs(WireFormat.schemaId(embedded), field.schema())) {
             return serialize(topic, record);
         }
-        return write(topic, schema, record, new EmbeddingWriter<>(schema, SpecificData.getForClass(record.getClass()),
-                record, field.pos(), embedded));
+        // getForClass reflects on the class: once per schema, not per record.
+        SpecificData model = models.computeIfAbsent(schema, s -> SpecificData.getForClass(record.getClass()));
+        return write(topic, schema, record, new EmbeddingWriter<>(schema, model, record, field.pos(), embedded));
     }
 
     private byte[] write(String topic, Schema schema, T record, DatumWriter<T> writer) {

@@ -1,0 +1,282 @@
+package dev.detour.router.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
+
+/**
+ * The durable half of job-id dedupe: the ids a task accepted, kept in a changelogged store as batches
+ * (sequence number -> packed ids with their record times), written only once the records that brought
+ * them in are committed.
+ *
+ * <p>Why batches: one changelog record per request was a second producer send per routed request,
+ * about a tenth of the router's CPU. Why only after the commit: an id that reaches the changelog
+ * before its routed output reaches the broker can, after a crash, make the re-processed request look
+ * re-published, and the job would never be routed. So {@link #flushCache()} (which Kafka Streams calls
+ * at the start of a commit, before flushing the producer and committing the input offsets) only sets
+ * the interval's ids aside; the next {@link #writeCommitted()} (the next record or punctuation, which run
+ * after that commit completed) writes them. The price: after a crash or a move to another instance,
+ * a re-publication of a job accepted in the last commit interval is not recognised (a duplicate call,
+ * never a lost job).
+ */
+final class SeenJobLog implements StateStore, CachedStateStore<Long, byte[]> {
+    /** Ids per changelog record: ~50-byte ids keep a batch far below the default 1 MB record limit. */
+    static final int MAX_IDS_PER_BATCH = 5_000;
+    /** And bytes per record, for long ids. */
+    static final int MAX_BATCH_BYTES = 512 * 1024;
+
+    private final KeyValueStore<Long, byte[]> batches;
+    /** Accepted since the last flush: not yet committed. */
+    private List<Sighting> current = new ArrayList<>();
+    /** Set aside by a flush: committed once the commit that flush began completed. */
+    private List<Sighting> committed = new ArrayList<>();
+    /** Batch sequence -> newest record time in it, for sweeping; filled by {@link #replay}. */
+    private final TreeMap<Long, Long> newestBySeq = new TreeMap<>();
+    private long nextSeq;
+
+    record Sighting(String jobId, long recordTimeMs) {}
+
+    private SeenJobLog(KeyValueStore<Long, byte[]> batches) {
+        this.batches = batches;
+    }
+
+    static StoreBuilder<SeenJobLog> builder(KeyValueBytesStoreSupplier supplier) {
+        return new Builder(Stores.keyValueStoreBuilder(supplier, Serdes.Long(), Serdes.ByteArray()));
+    }
+
+    /** An id accepted by the record being processed. */
+    void append(String jobId, long recordTimeMs) {
+        current.add(new Sighting(jobId, recordTimeMs));
+    }
+
+    /** Writes the ids whose commit completed; call while a record or punctuation is being processed. */
+    void writeCommitted() {
+        if (committed.isEmpty()) {
+            return;
+        }
+        List<Sighting> batch = new ArrayList<>();
+        int bytes = 0;
+        for (Sighting s : committed) {
+            int size = Long.BYTES + Integer.BYTES + s.jobId().length() * 3;
+            if (!batch.isEmpty() && (batch.size() == MAX_IDS_PER_BATCH || bytes + size > MAX_BATCH_BYTES)) {
+                write(batch);
+                batch = new ArrayList<>();
+                bytes = 0;
+            }
+            batch.add(s);
+            bytes += size;
+        }
+        write(batch);
+        committed = new ArrayList<>();
+    }
+
+    /**
+     * Every logged sighting, oldest batch first (a later sighting of an id follows an earlier one);
+     * also learns the batches for {@link #sweep}. Call once, after restoration, before use.
+     */
+    void replay(BiConsumer<String, Long> sighting) {
+        newestBySeq.clear();
+        try (KeyValueIterator<Long, byte[]> it = batches.all()) {
+            while (it.hasNext()) {
+                KeyValue<Long, byte[]> kv = it.next();
+                long newest = Long.MIN_VALUE;
+                for (Sighting s : decode(kv.value)) {
+                    sighting.accept(s.jobId(), s.recordTimeMs());
+                    newest = Math.max(newest, s.recordTimeMs());
+                }
+                newestBySeq.put(kv.key, newest);
+            }
+        }
+        nextSeq = newestBySeq.isEmpty() ? 0 : newestBySeq.lastKey() + 1;
+    }
+
+    /** Deletes the batches whose every id is older than {@code cutoffMs}; returns how many. */
+    int sweep(long cutoffMs) {
+        int deleted = 0;
+        for (Iterator<Map.Entry<Long, Long>> it = newestBySeq.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Long> e = it.next();
+            if (e.getValue() < cutoffMs) {
+                batches.delete(e.getKey());
+                it.remove();
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    /** Batches in the store (for tests and metrics). */
+    int batchCount() {
+        return newestBySeq.size();
+    }
+
+    private void write(List<Sighting> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        long seq = nextSeq++;
+        batches.put(seq, encode(batch));
+        newestBySeq.put(seq, batch.stream().mapToLong(Sighting::recordTimeMs).max().orElseThrow());
+    }
+
+    static byte[] encode(List<Sighting> batch) {
+        List<byte[]> ids = new ArrayList<>(batch.size());
+        int size = Integer.BYTES;
+        for (Sighting s : batch) {
+            byte[] id = s.jobId().getBytes(StandardCharsets.UTF_8);
+            ids.add(id);
+            size += Long.BYTES + Integer.BYTES + id.length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size).putInt(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            out.putLong(batch.get(i).recordTimeMs()).putInt(ids.get(i).length).put(ids.get(i));
+        }
+        return out.array();
+    }
+
+    static List<Sighting> decode(byte[] value) {
+        ByteBuffer in = ByteBuffer.wrap(value);
+        int n = in.getInt();
+        List<Sighting> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long t = in.getLong();
+            byte[] id = new byte[in.getInt()];
+            in.get(id);
+            out.add(new Sighting(new String(id, StandardCharsets.UTF_8), t));
+        }
+        return out;
+    }
+
+    // StateStore: the batches store does the storing; a flush sets the interval's ids aside.
+
+    @Override
+    public String name() {
+        return batches.name();
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        current = new ArrayList<>();
+        committed = new ArrayList<>();
+        newestBySeq.clear();
+        batches.init(context, root);
+    }
+
+    /**
+     * Kafka Streams calls this at the start of every commit, right before it flushes the producer and
+     * commits the input offsets ({@code StreamTask.flush}); {@link #flush()} runs only when it
+     * checkpoints (under at-least-once, every 10,000 changelog records) and on close. That is why this
+     * store is a {@link CachedStateStore}, an interface of Kafka Streams' internals: it is the one
+     * per-commit hook a store gets. {@code DedupeSurvivesRestartTest} fails if that ever changes.
+     */
+    @Override
+    public void flushCache() {
+        committed.addAll(current);
+        current = new ArrayList<>();
+    }
+
+    /** What was accepted since the last commit began is not committed (e.g. an aborted transaction). */
+    @Override
+    public void clearCache() {
+        current = new ArrayList<>();
+    }
+
+    @Override
+    public boolean setFlushListener(CacheFlushListener<Long, byte[]> listener, boolean sendOldValues) {
+        return false;
+    }
+
+    @Override
+    public void flush() {
+        batches.flush();
+    }
+
+    @Override
+    public void close() {
+        batches.close();
+    }
+
+    @Override
+    public boolean persistent() {
+        return batches.persistent();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return batches.isOpen();
+    }
+
+    @Override
+    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+        return batches.query(query, positionBound, config);
+    }
+
+    @Override
+    public Position getPosition() {
+        return batches.getPosition();
+    }
+
+    /** The batches store's builder (changelog on, no cache), building this wrapper around it. */
+    private record Builder(StoreBuilder<KeyValueStore<Long, byte[]>> inner) implements StoreBuilder<SeenJobLog> {
+        @Override
+        public StoreBuilder<SeenJobLog> withCachingEnabled() {
+            throw new UnsupportedOperationException("the seen-job log writes through");
+        }
+
+        @Override
+        public StoreBuilder<SeenJobLog> withCachingDisabled() {
+            return this;
+        }
+
+        @Override
+        public StoreBuilder<SeenJobLog> withLoggingEnabled(Map<String, String> config) {
+            return new Builder(inner.withLoggingEnabled(config));
+        }
+
+        /** For tests outside Kafka Streams; without a changelog the log survives nothing. */
+        @Override
+        public StoreBuilder<SeenJobLog> withLoggingDisabled() {
+            return new Builder(inner.withLoggingDisabled());
+        }
+
+        @Override
+        public SeenJobLog build() {
+            return new SeenJobLog(inner.build());
+        }
+
+        @Override
+        public Map<String, String> logConfig() {
+            return inner.logConfig();
+        }
+
+        @Override
+        public boolean loggingEnabled() {
+            return inner.loggingEnabled();
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+    }
+}

@@ -105,6 +105,11 @@ public final class Router implements AutoCloseable {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Restoring a task's stores ends when the restore consumer saw the changelog's end; with the
+        // default 500 ms fetch wait an empty or caught-up changelog costs 500 ms per round, and while
+        // any task restores, the stream thread spins in Kafka Streams' check for restored tasks (up to
+        // 1 ms per loop). 20 ms: tasks ready in tens of ms after an assignment, not seconds.
+        p.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 20);
         p.putAll(c.streamsOverrides());
         return p;
     }

@@ -18,11 +18,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * append. The rate of the stage that wrote them is {@code (count - 1) / span}, however slowly
  * anyone reads them afterwards.
  *
- * @param count committed data records in the topics
+ * @param count committed data records in the topics (of the window, see {@link #awaitAndScanSince})
  * @param firstAppendMs first append time (broker clock)
  * @param lastAppendMs last append time (broker clock)
+ * @param total every data record in the topics, in the window or not
  */
-public record AppendSpan(long count, long firstAppendMs, long lastAppendMs) {
+public record AppendSpan(long count, long firstAppendMs, long lastAppendMs, long total) {
 
     public double recordsPerSecond() {
         long span = lastAppendMs - firstAppendMs;
@@ -38,6 +39,16 @@ public record AppendSpan(long count, long firstAppendMs, long lastAppendMs) {
      * markers take offsets too, so offsets alone can only say "at least"), then counts the records.
      */
     public static AppendSpan awaitAndScan(Properties client, Collection<String> topics, long expected, Duration timeout) {
+        return awaitAndScanSince(client, topics, expected, timeout, Long.MIN_VALUE);
+    }
+
+    /**
+     * As {@link #awaitAndScan}, but the span (count, first, last) covers only the records appended at
+     * or after {@code sinceMs} (wall clock of this JVM; the broker's clock for append times, the same
+     * host's for an embedded broker): the steady part of a stage's run, after its start-up.
+     */
+    public static AppendSpan awaitAndScanSince(Properties client, Collection<String> topics, long expected,
+                                               Duration timeout, long sinceMs) {
         try (KafkaConsumer<byte[], byte[]> c = consumer(client)) {
             List<TopicPartition> parts = partitions(c, topics);
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -53,15 +64,16 @@ public record AppendSpan(long count, long firstAppendMs, long lastAppendMs) {
                 }
                 sleep(100);
             }
-            return scan(c, parts);
+            return scan(c, parts, sinceMs);
         }
     }
 
-    private static AppendSpan scan(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts) {
+    private static AppendSpan scan(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts, long sinceMs) {
         Map<TopicPartition, Long> end = c.endOffsets(parts);
         c.assign(parts);
         c.seekToBeginning(parts);
         long count = 0;
+        long total = 0;
         long first = Long.MAX_VALUE;
         long lastTs = Long.MIN_VALUE;
         long idleSince = System.nanoTime();
@@ -75,12 +87,16 @@ public record AppendSpan(long count, long firstAppendMs, long lastAppendMs) {
             }
             idleSince = System.nanoTime();
             for (ConsumerRecord<byte[], byte[]> r : records) {
+                total++;
+                if (r.timestamp() < sinceMs) {
+                    continue;
+                }
                 count++;
                 first = Math.min(first, r.timestamp());
                 lastTs = Math.max(lastTs, r.timestamp());
             }
         }
-        return count == 0 ? new AppendSpan(0, 0, 0) : new AppendSpan(count, first, lastTs);
+        return count == 0 ? new AppendSpan(0, 0, 0, total) : new AppendSpan(count, first, lastTs, total);
     }
 
     private static boolean reachedEnd(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts,

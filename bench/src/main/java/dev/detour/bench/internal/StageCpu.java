@@ -17,18 +17,46 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Native threads (RocksDB flushes and compactions) are not Java threads and are not counted.
  */
 public final class StageCpu {
+    private static final long SAMPLE_EVERY_MS = 20;
+
     private final String applicationId;
+    /** (wall clock ms, CPU ns) every 20 ms from the start, so the CPU up to a stage's last record can be read. */
+    private final java.util.concurrent.ConcurrentLinkedDeque<long[]> samples = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.ScheduledExecutorService sampler;
     private final long cpuAtStartNs;
     private final long writtenAtStart;
+    private final long startedAtMs;
 
-    private StageCpu(String applicationId, long cpuAtStartNs, long writtenAtStart) {
+    private StageCpu(String applicationId, long cpuAtStartNs, long writtenAtStart, long startedAtMs) {
         this.applicationId = applicationId;
         this.cpuAtStartNs = cpuAtStartNs;
         this.writtenAtStart = writtenAtStart;
+        this.startedAtMs = startedAtMs;
+        if (cpuAtStartNs < 0) {
+            this.sampler = null;
+        } else {
+            this.sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "stage-cpu-sampler");
+                t.setDaemon(true);
+                return t;
+            });
+            sampler.scheduleAtFixedRate(() -> samples.add(new long[] {System.currentTimeMillis(), cpuNs(applicationId)}),
+                    SAMPLE_EVERY_MS, SAMPLE_EVERY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Waits for the first record on the topic, then starts counting (NaN figures when none came). */
     public static StageCpu fromFirstOutput(Properties client, String topic, String applicationId, Duration timeout) {
+        return fromFirstOutputOnceReady(client, topic, applicationId, () -> true, timeout);
+    }
+
+    /**
+     * Waits for the first record on the topic and for {@code ready} (e.g. every task of the stage
+     * restored: Kafka Streams starts processing the tasks that are while others still restore), then
+     * starts counting.
+     */
+    public static StageCpu fromFirstOutputOnceReady(Properties client, String topic, String applicationId,
+                                                    java.util.function.BooleanSupplier ready, Duration timeout) {
         Properties p = new Properties();
         p.putAll(client);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
@@ -38,8 +66,10 @@ public final class StageCpu {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 long written = c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
-                if (written > 0) {
-                    return new StageCpu(applicationId, cpuNs(applicationId), written);
+                if (written > 0 && ready.getAsBoolean()) {
+                    long at = System.currentTimeMillis();
+                    return new StageCpu(applicationId, cpuNs(applicationId),
+                            c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum(), at);
                 }
                 try {
                     Thread.sleep(10);
@@ -49,15 +79,34 @@ public final class StageCpu {
                 }
             }
         }
-        return new StageCpu(applicationId, -1, 0);
+        return new StageCpu(applicationId, -1, 0, Long.MIN_VALUE);
     }
 
-    /** Microseconds of CPU per record between the first output record and now, when {@code total} were written. */
-    public double microsPerRecord(long total) {
-        if (cpuAtStartNs < 0 || total <= writtenAtStart) {
+    /** When counting started (wall clock ms); records appended from then on are the measured ones. */
+    public long startedAtMs() {
+        return startedAtMs;
+    }
+
+    /**
+     * Microseconds of CPU per record of the span (the records appended since {@link #startedAtMs}),
+     * counting the CPU only up to the span's last append: what the stage spent idling afterwards, while
+     * the reader waited for the topic to settle, is left out. Stops the sampling.
+     */
+    public double microsPerRecord(AppendSpan span) {
+        if (sampler == null) {
             return Double.NaN;
         }
-        return (cpuNs(applicationId) - cpuAtStartNs) / 1000.0 / (total - writtenAtStart);
+        sampler.shutdownNow();
+        long cpuAtEnd = -1;
+        for (long[] s : samples) {
+            if (s[0] <= span.lastAppendMs() + SAMPLE_EVERY_MS) {
+                cpuAtEnd = s[1];
+            }
+        }
+        if (cpuAtEnd < 0 || span.count() < 1) {
+            return Double.NaN;
+        }
+        return (cpuAtEnd - cpuAtStartNs) / 1000.0 / span.count();
     }
 
     private static long cpuNs(String applicationId) {

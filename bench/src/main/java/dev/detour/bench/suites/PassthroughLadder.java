@@ -88,8 +88,8 @@ public final class PassthroughLadder implements Suite {
             // Untimed first round of both stages: the router's own code paths (JobRouter, RocksDB, the
             // RoutedRequest writer) would otherwise run cold through the JIT in the first timed stage,
             // while the passthrough's are mostly warmed by the stages before it.
-            passthrough(env, ProcessingGuarantee.AT_LEAST_ONCE, WARM_UP_RECORDS);
-            router(env, ProcessingGuarantee.AT_LEAST_ONCE, WARM_UP_RECORDS);
+            passthrough(env, ProcessingGuarantee.AT_LEAST_ONCE, WARM_UP_RECORDS, true);
+            router(env, ProcessingGuarantee.AT_LEAST_ONCE, WARM_UP_RECORDS, true);
         }
         // Paired rounds, passthrough then router, each pair close in time: a pair's ratio sees the same
         // machine load on both sides; the median pair is reported, every pair is in the notes.
@@ -98,12 +98,12 @@ public final class PassthroughLadder implements Suite {
             String label = g.name().toLowerCase(Locale.ROOT);
             List<Pair> pairs = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                Stage pass = passthrough(env, g, n);
-                Stage routed = router(env, g, n);
+                Stage pass = passthrough(env, g, n, !quick);
+                Stage routed = router(env, g, n, !quick);
                 pairs.add(new Pair(pass, routed));
-                if (pass.span().count() < n || routed.span().count() < n) {
-                    report.note(label + " round " + (round + 1) + ": passthrough wrote " + pass.span().count()
-                            + " and the router " + routed.span().count() + " of " + n
+                if (pass.span().total() < n || routed.span().total() < n) {
+                    report.note(label + " round " + (round + 1) + ": passthrough wrote " + pass.span().total()
+                            + " and the router " + routed.span().total() + " of " + n
                             + " records before the wait ended; rates are over what was written");
                 }
             }
@@ -124,10 +124,11 @@ public final class PassthroughLadder implements Suite {
             report.figure("router." + label + ".ratio", ratio);
             report.target(TargetCheck.atLeast("router / passthrough (" + label + ")", 0.8, ratio));
             if (rounds > 1) {
-                report.note(label + ", each round (passthrough rec/s, router rec/s, rate ratio, CPU ratio): "
-                        + pairs.stream().map(p -> String.format(Locale.ROOT, "%,.0f / %,.0f / %.2f / %.2f",
-                                p.pass().span().recordsPerSecond(), p.routed().span().recordsPerSecond(),
-                                p.rateRatio(), p.cpuRatio())).collect(java.util.stream.Collectors.joining("; ")));
+                report.note(label + ", each round (passthrough rec/s, router rec/s, rate ratio, CPU ratio; records "
+                        + "in the steady window of each): " + pairs.stream().map(p -> String.format(Locale.ROOT,
+                                "%,.0f / %,.0f / %.2f / %.2f (%,d, %,d)", p.pass().span().recordsPerSecond(),
+                                p.routed().span().recordsPerSecond(), p.rateRatio(), p.cpuRatio(), p.pass().span().count(),
+                                p.routed().span().count())).collect(java.util.stream.Collectors.joining("; ")));
             }
         }
         if (rounds > 1) {
@@ -135,13 +136,18 @@ public final class PassthroughLadder implements Suite {
                     + "ratios are the medians over the rounds (the ratios of each round, not of the medians).");
         }
         report.note("Streams stages read records produced beforehand and are timed by the broker append times "
-                + "of their output (first to last record), so start-up and rebalancing are not in the rate.");
+                + "of their output, from the first record appended once the stage is RUNNING (every task's "
+                + "stores restored; Kafka Streams processes restored tasks while others still restore) to the "
+                + "last, so start-up, restoration and rebalancing are not in the rate; CPU is counted over the "
+                + "same window.");
         if (!quick) {
             report.note("A first, untimed round of " + WARM_UP_RECORDS + " records through each Streams stage warms the JIT.");
         }
-        report.note("CPU us/record: CPU time of the stage's Java threads (stream, producer network, admin) from its "
-                + "first output record to its last, per record; it barely depends on what else runs on the machine, "
-                + "so its ratio is the one to trust on a loaded host. Native RocksDB threads are not counted.");
+        report.note("CPU us/record: CPU time of the stage's Java threads (stream, producer network, admin, global and "
+                + "state-updater threads) from the start of the steady window to its last output record (sampled every "
+                + "20 ms), per record of the window; it barely depends on what else runs on the machine, so its ratio "
+                + "is the one to trust on a loaded host. Native RocksDB threads are not counted (RocksDB calls made "
+                + "on the stream thread are).");
         report.note("Both Streams stages run one stream thread, producer linger " + RouterConfig.defaults("x", "y").lingerMs()
                 + " ms (the router's default), default commit interval of their guarantee; request ~" + avroBytes
                 + " bytes in Avro.");
@@ -233,7 +239,8 @@ public final class PassthroughLadder implements Suite {
         return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
     }
 
-    private static Stage passthrough(BenchEnvironment env, ProcessingGuarantee g, int n) throws Exception {
+    /** @param steady measure from the moment the stage is RUNNING (full mode; a quick run may end before) */
+    private static Stage passthrough(BenchEnvironment env, ProcessingGuarantee g, int n, boolean steady) throws Exception {
         String prefix = env.uniquePrefix("passthrough-" + g.name().toLowerCase(Locale.ROOT));
         String in = prefix + "requests";
         String out = prefix + "out";
@@ -255,13 +262,15 @@ public final class PassthroughLadder implements Suite {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();
-            StageCpu cpu = StageCpu.fromFirstOutput(env.clientProperties(), out, prefix + "app", Duration.ofSeconds(120));
-            AppendSpan span = AppendSpan.awaitAndScan(env.clientProperties(), List.of(out), n, Duration.ofSeconds(180));
-            return new Stage(span, cpu.microsPerRecord(span.count()));
+            StageCpu cpu = StageCpu.fromFirstOutputOnceReady(env.clientProperties(), out, prefix + "app",
+                    () -> !steady || streams.state() == KafkaStreams.State.RUNNING, Duration.ofSeconds(120));
+            AppendSpan span = AppendSpan.awaitAndScanSince(env.clientProperties(), List.of(out), n,
+                    Duration.ofSeconds(180), cpu.startedAtMs());
+            return new Stage(span, cpu.microsPerRecord(span));
         }
     }
 
-    private static Stage router(BenchEnvironment env, ProcessingGuarantee g, int n) throws Exception {
+    private static Stage router(BenchEnvironment env, ProcessingGuarantee g, int n, boolean steady) throws Exception {
         Topics topics = env.pipelineTopics("router-" + g.name().toLowerCase(Locale.ROOT));
         String provider = "sim";
         env.createAppendTimeTopic(topics.provider(provider), BenchEnvironment.PARTITIONS);
@@ -276,11 +285,12 @@ public final class PassthroughLadder implements Suite {
                 .withStateDir(stateDir)
                 .withStreamsOverrides(env.clientOverrides());
         try (Router router = Router.start(config, env.serdes())) {
-            StageCpu cpu = StageCpu.fromFirstOutput(env.clientProperties(), topics.provider(provider),
-                    config.applicationId(), Duration.ofSeconds(120));
-            AppendSpan span = AppendSpan.awaitAndScan(env.clientProperties(), List.of(topics.provider(provider)), n,
-                    Duration.ofSeconds(180));
-            return new Stage(span, cpu.microsPerRecord(span.count()));
+            StageCpu cpu = StageCpu.fromFirstOutputOnceReady(env.clientProperties(), topics.provider(provider),
+                    config.applicationId(), () -> !steady || router.state() == KafkaStreams.State.RUNNING,
+                    Duration.ofSeconds(120));
+            AppendSpan span = AppendSpan.awaitAndScanSince(env.clientProperties(), List.of(topics.provider(provider)), n,
+                    Duration.ofSeconds(180), cpu.startedAtMs());
+            return new Stage(span, cpu.microsPerRecord(span));
         }
     }
 }

@@ -107,11 +107,13 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
             BinaryEncoder encoder = out.encoder();
             writer.write(record, encoder);
             encoder.flush();
+            return out.toByteArray();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot write " + schema.getFullName() + " for topic " + topic
                     + ": record does not match its schema (" + e.getClass().getSimpleName() + ")", e);
+        } finally {
+            out.release();
         }
-        return out.toByteArray();
     }
 
     private boolean encodesAs(int writerId, Schema fieldSchema) {

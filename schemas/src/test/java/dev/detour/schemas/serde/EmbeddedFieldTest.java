@@ -115,6 +115,25 @@ class EmbeddedFieldTest {
         assertThat(serializer.serialize(REQUESTS, small)).isEqualTo(smallBytes);
     }
 
+    @Test
+    void virtualThreadsSharingThePoolNeverMixRecords() throws Exception {
+        AvroSerializer<CompletionRequest> serializer = requests.serializer();
+        int n = 2_000;
+        java.util.List<CompletionRequest> records = java.util.stream.IntStream.range(0, n)
+                .mapToObj(i -> CompletionRequest.newBuilder(Samples.request()).setJobId("job-" + "x".repeat(i % 700) + i)
+                        .build()).toList();
+        java.util.Map<Integer, byte[]> written = new java.util.concurrent.ConcurrentHashMap<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                threads.submit(() -> written.put(k, serializer.serialize(REQUESTS, records.get(k))));
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            assertThat(requests.deserializer().deserialize(REQUESTS, written.get(i))).isEqualTo(records.get(i));
+        }
+    }
+
     private static GenericRecord asGeneric(CompletionRequest request, Schema target) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);

@@ -2,6 +2,7 @@ package dev.detour.schemas.serde.internal;
 
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 
@@ -11,27 +12,38 @@ import org.apache.avro.io.EncoderFactory;
  * a 1 KB request: the stream grew 256 → 2048 bytes by copying, the encoder allocated its own 2 KB
  * buffer, and the result was copied once more.
  *
- * <p>Virtual threads get a fresh buffer per record: they are many and short-lived, so a thread-local
- * would only multiply the memory held.
+ * <p>Virtual threads (the worker's calls) share a small pool instead, taken and given back per record
+ * ({@link #release}): they are many and short-lived, so a thread-local would hold a buffer per call
+ * in flight and rarely be reused.
  */
 public final class EncodeBuffer extends OutputStream {
     private static final int INITIAL = 4 * 1024;
     /** A buffer grown past this by one large record is not kept for the next. */
     private static final int MAX_RETAINED = 1024 * 1024;
     private static final ThreadLocal<EncodeBuffer> PER_THREAD = ThreadLocal.withInitial(EncodeBuffer::new);
+    private static final AtomicReferenceArray<EncodeBuffer> SHARED = new AtomicReferenceArray<>(16);
 
     private byte[] buf = new byte[INITIAL];
     private int count;
     private BinaryEncoder encoder;
+    private boolean pooled;
 
     private EncodeBuffer() {
     }
 
     /** An empty buffer for the calling thread, its encoder ready. Not reentrant. */
     public static EncodeBuffer acquire() {
-        EncodeBuffer b;
+        EncodeBuffer b = null;
         if (Thread.currentThread().isVirtual()) {
-            b = new EncodeBuffer();
+            int start = (int) Thread.currentThread().threadId();
+            for (int i = 0; i < SHARED.length() && b == null; i++) {
+                int slot = (start + i) & (SHARED.length() - 1);
+                b = SHARED.get(slot) == null ? null : SHARED.getAndSet(slot, null);
+            }
+            if (b == null) {
+                b = new EncodeBuffer();
+                b.pooled = true;
+            }
         } else {
             b = PER_THREAD.get();
             if (b.buf.length > MAX_RETAINED) {
@@ -43,6 +55,19 @@ public final class EncodeBuffer extends OutputStream {
         b.encoder = EncoderFactory.get().binaryEncoder(b, b.encoder);
         b.count = 0;
         return b;
+    }
+
+    /** Gives a pooled buffer back once its bytes were copied out; a thread's own buffer stays with it. */
+    public void release() {
+        if (!pooled || buf.length > MAX_RETAINED) {
+            return;
+        }
+        int start = (int) Thread.currentThread().threadId();
+        for (int i = 0; i < SHARED.length(); i++) {
+            if (SHARED.compareAndSet((start + i) & (SHARED.length() - 1), null, this)) {
+                return;
+            }
+        }
     }
 
     /** Writes into this buffer; call {@link BinaryEncoder#flush()} before {@link #toByteArray()}. */

@@ -83,6 +83,7 @@ class SeenJobsTest {
         log.flushCache();
         seen.writeCommitted();
         seen.accept("uncommitted", T0 + 1); // then a crash: its output may never have reached the broker
+        seen.sweep(T0 + 1); // the lookup on local disk holds it
 
         SeenJobs next = incarnation(2);
 
@@ -140,10 +141,33 @@ class SeenJobsTest {
     @Test
     void sweepsAlsoDropEntriesOfEarlierIncarnations() {
         seen.accept("lost-in-a-crash", T0);
+        seen.sweep(T0);
+        assertThat(lookup.approximateNumEntries()).isEqualTo(1);
         SeenJobs next = incarnation(2);
 
         assertThat(next.sweep(T0 + 1)).isEqualTo(1);
         assertThat(lookup.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void idsWrittenToTheLookupInABatchAreStillKnown() {
+        for (int i = 0; i <= SeenJobs.LOOKUP_BATCH; i++) {
+            assertThat(seen.accept("batch-" + i, T0)).isTrue();
+        }
+        assertThat(lookup.approximateNumEntries()).isEqualTo(SeenJobs.LOOKUP_BATCH);
+
+        assertThat(seen.accept("batch-0", T0 + 1)).isFalse();
+        assertThat(seen.accept("batch-" + SeenJobs.LOOKUP_BATCH, T0 + 1)).isFalse();
+    }
+
+    @Test
+    void anIdOfTheWindowIsFoundAfterTheFilterMovedToANewGeneration() {
+        seen.accept("early", T0);
+        seen.sweep(T0);
+        assertThat(seen.accept("late", T0 + WINDOW + 5)).isTrue(); // starts a new filter generation
+
+        assertThat(seen.accept("early", T0 + WINDOW)).isFalse();
+        assertThat(seen.accept("late", T0 + WINDOW + 6)).isFalse();
     }
 
     private List<String> logged() {

@@ -52,6 +52,9 @@ final class SeenJobs {
     private BloomFilter<CharSequence> filter = newFilter();
     private BloomFilter<CharSequence> previousFilter = newFilter();
     private long filterSinceMs = Long.MIN_VALUE;
+    /** Probing a filter costs a cache miss per hash; an empty generation (the first window) is skipped. */
+    private boolean previousHasIds;
+    private boolean currentHasIds;
     private String cursor;
 
     SeenJobs(KeyValueStore<String, byte[]> lookup, SeenJobLog log, long windowMs, long incarnation) {
@@ -69,6 +72,7 @@ final class SeenJobs {
             if (recordTimeMs >= cutoff) {
                 batch.add(KeyValue.pair(jobId, entry(recordTimeMs)));
                 filter.put(jobId);
+                currentHasIds = true;
                 if (batch.size() == LOOKUP_BATCH) {
                     lookup.putAll(batch);
                     batch.clear();
@@ -87,7 +91,7 @@ final class SeenJobs {
         log.writeCommitted();
         rotateFilter(recordTimeMs);
         Long first = unwritten.get(jobId);
-        if (first == null && (filter.mightContain(jobId) || previousFilter.mightContain(jobId))) {
+        if (first == null && (filter.mightContain(jobId) || (previousHasIds && previousFilter.mightContain(jobId)))) {
             byte[] seen = lookup.get(jobId);
             if (seen != null && incarnationOf(seen) == incarnation) {
                 first = firstSeen(seen);
@@ -98,6 +102,7 @@ final class SeenJobs {
         }
         unwritten.put(jobId, recordTimeMs);
         filter.put(jobId);
+        currentHasIds = true;
         log.append(jobId, recordTimeMs);
         if (unwritten.size() >= LOOKUP_BATCH) {
             writeLookup();
@@ -156,7 +161,9 @@ final class SeenJobs {
             filterSinceMs = recordTimeMs;
         } else if (recordTimeMs - filterSinceMs > windowMs) {
             previousFilter = filter;
+            previousHasIds = currentHasIds;
             filter = newFilter();
+            currentHasIds = false;
             filterSinceMs = recordTimeMs;
         }
     }

@@ -15,7 +15,6 @@ import dev.detour.schema.RoutedRequest;
 import dev.detour.testkit.KafkaCluster;
 import dev.detour.testkit.WithKafka;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,7 +44,7 @@ class ParkedJobsSurviveRestartTest {
                         topics.config(), drain(p, true)))).get();
             }
 
-            try (Router first = Router.start(config(broker, "first"), serdes)) {
+            try (Router first = Router.start(broker.handOverConfig("first", Map.of()), serdes)) {
                 await().atMost(Duration.ofSeconds(90)).until(() -> first.state() == KafkaStreams.State.RUNNING);
                 for (int i = 0; i < 6; i++) {
                     CompletionRequest r = request("parked-" + i, "chat", System.currentTimeMillis());
@@ -57,7 +56,7 @@ class ParkedJobsSurviveRestartTest {
                         .until(() -> first.decisionCounts().getOrDefault("parked", 0.0) >= 6.0);
             }
 
-            try (Router second = Router.start(config(broker, "second"), serdes)) {
+            try (Router second = Router.start(broker.handOverConfig("second", Map.of()), serdes)) {
                 await().atMost(Duration.ofSeconds(90)).until(() -> second.state() == KafkaStreams.State.RUNNING);
                 producer.send(new ProducerRecord<>(topics.config(), ConfigKeys.drain("beta"), configSerializer.serialize(
                         topics.config(), drain("beta", false)))).get();
@@ -73,13 +72,5 @@ class ParkedJobsSurviveRestartTest {
     private static ConfigRecord drain(String provider, boolean drained) {
         return ConfigRecord.newBuilder()
                 .setDrain(ProviderDrain.newBuilder().setProvider(provider).setDrained(drained).build()).build();
-    }
-
-    private static RouterConfig config(RouterOnBroker broker, String instance) throws Exception {
-        RouterConfig base = broker.config(instance);
-        Map<String, String> overrides = new HashMap<>(base.streamsOverrides());
-        // Kafka Streams members do not leave the group on close; the successor waits one session timeout.
-        overrides.put("consumer.session.timeout.ms", "6000");
-        return base.withStreamsOverrides(overrides);
     }
 }

@@ -16,7 +16,6 @@ import dev.detour.schema.RoutedRequest;
 import dev.detour.testkit.KafkaCluster;
 import dev.detour.testkit.WithKafka;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -34,6 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 @WithKafka
 class DedupeSurvivesRestartTest {
+    private static final Map<String, String> FAST_COMMITS = Map.of("commit.interval.ms", "200");
 
     @Test
     void aSuccessorDropsRePublicationsOfCommittedJobs(KafkaCluster cluster) throws Exception {
@@ -51,7 +51,7 @@ class DedupeSurvivesRestartTest {
                 producer.send(new ProducerRecord<>(topics.requests(), id, requestSerializer.serialize(topics.requests(), r)));
             });
 
-            RouterConfig first = config(broker, "first");
+            RouterConfig first = broker.handOverConfig("first", FAST_COMMITS);
             try (Router router = Router.start(first, broker.serdes())) {
                 await().atMost(Duration.ofSeconds(90)).until(() -> router.state() == KafkaStreams.State.RUNNING);
                 publishAll.run();
@@ -67,7 +67,7 @@ class DedupeSurvivesRestartTest {
                 assertThat(batches).hasSizeLessThan(ids.size());
             }
 
-            try (Router successor = Router.start(config(broker, "second"), broker.serdes())) {
+            try (Router successor = Router.start(broker.handOverConfig("second", FAST_COMMITS), broker.serdes())) {
                 await().atMost(Duration.ofSeconds(90)).until(() -> successor.state() == KafkaStreams.State.RUNNING);
                 publishAll.run();
                 CompletionRequest fresh = request("fresh", "chat", System.currentTimeMillis());
@@ -86,13 +86,5 @@ class DedupeSurvivesRestartTest {
                 assertThat(successor.decisionCounts()).containsEntry("routed", 1.0);
             }
         }
-    }
-
-    private static RouterConfig config(RouterOnBroker broker, String instance) throws Exception {
-        RouterConfig base = broker.config(instance);
-        Map<String, String> overrides = new HashMap<>(base.streamsOverrides());
-        overrides.put("consumer.session.timeout.ms", "6000");
-        overrides.put("commit.interval.ms", "200");
-        return base.withStreamsOverrides(overrides);
     }
 }

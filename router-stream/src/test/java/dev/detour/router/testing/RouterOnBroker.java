@@ -55,6 +55,19 @@ public record RouterOnBroker(KafkaCluster cluster, Topics topics, String registr
                 .withStreamsOverrides(overrides);
     }
 
+    /**
+     * An instance whose partitions a successor takes over within seconds: Kafka Streams members do not
+     * leave the group on close, so the successor waits one session timeout (6 s here); plus the
+     * Streams settings given.
+     */
+    public RouterConfig handOverConfig(String instance, Map<String, String> streamsSettings) throws IOException {
+        RouterConfig base = config(instance);
+        Map<String, String> overrides = new HashMap<>(base.streamsOverrides());
+        overrides.put("consumer.session.timeout.ms", "6000");
+        overrides.putAll(streamsSettings);
+        return base.withStreamsOverrides(overrides);
+    }
+
     /** Every partition of the named topics. */
     public List<TopicPartition> partitionsOf(List<String> topicNames) {
         List<TopicPartition> out = new ArrayList<>();

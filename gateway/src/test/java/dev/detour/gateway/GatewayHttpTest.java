@@ -114,9 +114,16 @@ class GatewayHttpTest {
         HttpResponse<String> r = post("/v1/chat/completions", TestBed.ACME_KEY, chat(big));
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(error(r).get("code").asText()).isEqualTo("request_too_large");
-        HttpResponse<String> huge = post("/v1/chat/completions", TestBed.ACME_KEY, chat("y".repeat(3 << 20)));
-        assertThat(huge.statusCode()).isEqualTo(413);
-        assertThat(huge.headers().firstValue("connection")).as("unread rest: do not reuse").contains("close");
+        // Past the drain limit the server answers and closes while the client may still be sending: the
+        // client then reads the 413 (connection: close), or its upload meets the closed socket (a reset,
+        // as with any server refusing a large upload without reading it). Either way no answer-less reuse.
+        try {
+            HttpResponse<String> huge = post("/v1/chat/completions", TestBed.ACME_KEY, chat("y".repeat(3 << 20)));
+            assertThat(huge.statusCode()).isEqualTo(413);
+            assertThat(huge.headers().firstValue("connection")).as("unread rest: do not reuse").contains("close");
+        } catch (java.io.IOException reset) {
+            assertThat(reset).hasMessageNotContaining("timed out");
+        }
         // The kept-alive connection stays usable after a refused body (no answer-less reuse).
         for (int i = 0; i < 3; i++) {
             assertThat(post("/v1/chat/completions", TestBed.ACME_KEY, chat("after " + i)).statusCode()).isEqualTo(200);

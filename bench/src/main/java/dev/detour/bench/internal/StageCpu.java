@@ -11,8 +11,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * CPU time the Java threads of one Kafka Streams application (every thread whose name holds its
- * application id: stream, producer network, admin) spend per record written, counted from the first
- * record on the output topic, so start-up and restoration are left out. Unlike a rate, this barely
+ * application id: stream, producer network, admin, global, state updater) spend per record written,
+ * counted from the first output record once the stage is ready to its last output record, so start-up,
+ * restoration and idling afterwards are left out. Unlike a rate, this barely
  * moves when other processes compete for the cores, so ratios of it hold on a loaded machine.
  * Native threads (RocksDB flushes and compactions) are not Java threads and are not counted.
  */
@@ -24,13 +25,11 @@ public final class StageCpu {
     private final java.util.concurrent.ConcurrentLinkedDeque<long[]> samples = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final java.util.concurrent.ScheduledExecutorService sampler;
     private final long cpuAtStartNs;
-    private final long writtenAtStart;
     private final long startedAtMs;
 
-    private StageCpu(String applicationId, long cpuAtStartNs, long writtenAtStart, long startedAtMs) {
+    private StageCpu(String applicationId, long cpuAtStartNs, long startedAtMs) {
         this.applicationId = applicationId;
         this.cpuAtStartNs = cpuAtStartNs;
-        this.writtenAtStart = writtenAtStart;
         this.startedAtMs = startedAtMs;
         if (cpuAtStartNs < 0) {
             this.sampler = null;
@@ -45,18 +44,13 @@ public final class StageCpu {
         }
     }
 
-    /** Waits for the first record on the topic, then starts counting (NaN figures when none came). */
-    public static StageCpu fromFirstOutput(Properties client, String topic, String applicationId, Duration timeout) {
-        return fromFirstOutputOnceReady(client, topic, applicationId, () -> true, timeout);
-    }
-
     /**
      * Waits for the first record on the topic and for {@code ready} (e.g. every task of the stage
      * restored: Kafka Streams starts processing the tasks that are while others still restore), then
-     * starts counting.
+     * starts counting (NaN figures when neither came in time).
      */
-    public static StageCpu fromFirstOutputOnceReady(Properties client, String topic, String applicationId,
-                                                    java.util.function.BooleanSupplier ready, Duration timeout) {
+    public static StageCpu fromFirstOutput(Properties client, String topic, String applicationId,
+                                           java.util.function.BooleanSupplier ready, Duration timeout) {
         Properties p = new Properties();
         p.putAll(client);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
@@ -67,9 +61,7 @@ public final class StageCpu {
             while (System.nanoTime() < deadline) {
                 long written = c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
                 if (written > 0 && ready.getAsBoolean()) {
-                    long at = System.currentTimeMillis();
-                    return new StageCpu(applicationId, cpuNs(applicationId),
-                            c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum(), at);
+                    return new StageCpu(applicationId, cpuNs(applicationId), System.currentTimeMillis());
                 }
                 try {
                     Thread.sleep(10);
@@ -79,7 +71,7 @@ public final class StageCpu {
                 }
             }
         }
-        return new StageCpu(applicationId, -1, 0, Long.MIN_VALUE);
+        return new StageCpu(applicationId, -1, Long.MIN_VALUE);
     }
 
     /** When counting started (wall clock ms); records appended from then on are the measured ones. */

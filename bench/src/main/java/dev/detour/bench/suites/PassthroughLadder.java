@@ -262,7 +262,7 @@ public final class PassthroughLadder implements Suite {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();
-            StageCpu cpu = StageCpu.fromFirstOutputOnceReady(env.clientProperties(), out, prefix + "app",
+            StageCpu cpu = StageCpu.fromFirstOutput(env.clientProperties(), out, prefix + "app",
                     () -> !steady || streams.state() == KafkaStreams.State.RUNNING, Duration.ofSeconds(120));
             AppendSpan span = AppendSpan.awaitAndScanSince(env.clientProperties(), List.of(out), n,
                     Duration.ofSeconds(180), cpu.startedAtMs());
@@ -285,7 +285,7 @@ public final class PassthroughLadder implements Suite {
                 .withStateDir(stateDir)
                 .withStreamsOverrides(env.clientOverrides());
         try (Router router = Router.start(config, env.serdes())) {
-            StageCpu cpu = StageCpu.fromFirstOutputOnceReady(env.clientProperties(), topics.provider(provider),
+            StageCpu cpu = StageCpu.fromFirstOutput(env.clientProperties(), topics.provider(provider),
                     config.applicationId(), () -> !steady || router.state() == KafkaStreams.State.RUNNING,
                     Duration.ofSeconds(120));
             AppendSpan span = AppendSpan.awaitAndScanSince(env.clientProperties(), List.of(topics.provider(provider)), n,

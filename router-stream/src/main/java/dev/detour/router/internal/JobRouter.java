@@ -69,6 +69,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
     private final Duration dedupeWindow;
     private final Deserializer<CompletionRequest> requestDecoder;
     private final Deserializer<RoutedRequest> retryDecoder;
+    private final String retriesTopic;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ParkedJob> parked;
@@ -88,6 +89,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
         this.dedupeWindow = wiring.config().dedupeWindow();
         this.requestDecoder = wiring.serdes().serde(CompletionRequest.class).deserializer();
         this.retryDecoder = wiring.serdes().serde(RoutedRequest.class).deserializer();
+        this.retriesTopic = wiring.config().topics().retries();
     }
 
     @Override
@@ -129,7 +131,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
     @Override
     public void process(Record<String, byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
-        boolean retry = topic.equals(wiring.config().topics().retries());
+        boolean retry = topic.equals(retriesTopic);
         try {
             if (retry) {
                 onRetry(record, topic);
@@ -160,7 +162,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
         if (jobId != null && !jobId.isBlank()) {
             if (!seen.accept(jobId, record.timestamp())) {
                 log.debug("dropping re-published job {}", jobId);
-                metrics.record(RouterMetrics.Decision.DEDUPED);
+                metrics.record(RouterMetrics.Decision.DEDUPED, now);
                 return;
             }
         }
@@ -214,9 +216,9 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
         }
         switch (decision) {
             case RoutingDecision.Route r -> {
-                emit(request, requestWire, tried, r, now);
+                emit(request, tenant, requestWire, tried, r, now);
                 if (!mayPark) {
-                    metrics.record(RouterMetrics.Decision.RELEASED);
+                    metrics.record(RouterMetrics.Decision.RELEASED, now);
                 }
                 PoolBackoff b = poolBackoff.get(request.getModel());
                 if (b != null) {
@@ -231,7 +233,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
             case RoutingDecision.Park p -> {
                 if (mayPark) {
                     park(request, tried, p, now);
-                    metrics.record(RouterMetrics.Decision.PARKED);
+                    metrics.record(RouterMetrics.Decision.PARKED, now);
                 }
                 PoolBackoff b = poolBackoff.computeIfAbsent(request.getModel(), m -> newBackoff(now));
                 if (!mayPark) {
@@ -302,28 +304,27 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
                     .build();
             context.forward(new Record<>(usage.getAttemptId(), (Object) usage, now), RouterGraph.USAGE_SINK);
         }
-        metrics.record(RouterMetrics.Decision.CACHED);
+        metrics.record(RouterMetrics.Decision.CACHED, now);
         log.debug("job {} served from cache ({}), answer of {} aged {} ms", jobId, why, entry.getOriginalJobId(),
                 now - entry.getCreatedAtMs());
         return true;
     }
 
-    private void emit(CompletionRequest request, byte[] requestWire, List<AttemptSummary> tried, RoutingDecision.Route r,
-                      long now) {
+    private void emit(CompletionRequest request, TenantPolicy tenant, byte[] requestWire, List<AttemptSummary> tried,
+                      RoutingDecision.Route r, long now) {
         int attempt = tried.size() + 1;
         DeploymentSpec d = r.deployment();
-        metrics.record(RouterMetrics.Decision.ROUTED);
+        metrics.record(RouterMetrics.Decision.ROUTED, now);
         if (r.probe()) {
             probes.acquire(d.getId(), r.probeEpoch(), now);
-            metrics.record(RouterMetrics.Decision.PROBE);
+            metrics.record(RouterMetrics.Decision.PROBE, now);
         }
         if (!tried.isEmpty()) {
-            metrics.record(RouterMetrics.Decision.FAILOVER);
+            metrics.record(RouterMetrics.Decision.FAILOVER, now);
         }
         if (r.spread()) {
-            metrics.record(RouterMetrics.Decision.SPREAD);
+            metrics.record(RouterMetrics.Decision.SPREAD, now);
         }
-        TenantPolicy tenant = view.tenant(request.getTenant());
         CompletionRequest sent = request;
         if (ResponseCachePolicy.mayWrite(request, tenant)
                 && !request.getMetadata().containsKey(ResponseCachePolicy.KEY_LABEL)) {
@@ -423,7 +424,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
 
     private void undecodable(Record<String, byte[]> record, String topic, RuntimeException e, long now) {
         log.warn("undecodable record key={} on {}: {}", record.key(), topic, e.toString());
-        metrics.record(RouterMetrics.Decision.UNDECODABLE);
+        metrics.record(RouterMetrics.Decision.UNDECODABLE, now);
         fail(record.key(), null, List.of(), FailureReason.UNDECODABLE,
                 "undecodable record on " + topic + ": " + e.getMessage(), source(topic), record.key(), record.value(), now);
     }
@@ -431,7 +432,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
     private void fail(String jobId, CompletionRequest request, List<AttemptSummary> tried, FailureReason reason,
                       String message, TerminalRecords.Source source, String originalKey, byte[] originalValue, long now) {
         log.info("job {} failed: {} ({})", jobId, reason, message);
-        metrics.record(RouterMetrics.Decision.FAILED);
+        metrics.record(RouterMetrics.Decision.FAILED, now);
         if (jobId != null && !jobId.isBlank()) {
             context.forward(new Record<>(jobId, (Object) TerminalRecords.failedResult(jobId, request, tried, reason,
                     message, now), now), RouterGraph.RESULTS_SINK);

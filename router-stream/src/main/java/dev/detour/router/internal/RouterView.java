@@ -57,6 +57,14 @@ final class RouterView implements RoutingState {
     private final Map<String, DeploymentHealth> healthRead = new HashMap<>();
     private final Map<String, ConfigRecord> configRead = new HashMap<>();
     private final Map<String, BudgetState> budgetRead = new HashMap<>();
+    /** Config keys derived per tenant and provider, so a lookup does not build and hash a new string. */
+    private final Map<String, String> tenantKeys = new HashMap<>();
+    private final Map<String, String> drainKeys = new HashMap<>();
+    /**
+     * Tenant names come from requests: the maps keyed by them start over past this size, so a producer
+     * sending ever new names costs decoding again, never unbounded memory.
+     */
+    static final int MAX_KEYED_ENTRIES = 10_000;
 
     RouterView(ReadOnlyKeyValueStore<String, byte[]> config, ReadOnlyKeyValueStore<String, byte[]> health,
                ReadOnlyKeyValueStore<String, byte[]> budgets, Deserializer<ConfigRecord> configDecoder,
@@ -125,13 +133,19 @@ final class RouterView implements RoutingState {
 
     @Override
     public boolean drained(String provider) {
-        ConfigRecord r = configRecord(ConfigKeys.drain(provider));
+        ConfigRecord r = configRecord(drainKeys.computeIfAbsent(provider, ConfigKeys::drain));
         return r != null && r.getDrain() != null && r.getDrain().getDrained();
     }
 
     @Override
     public TenantPolicy tenant(String tenant) {
-        ConfigRecord r = configRecord(ConfigKeys.tenant(tenant));
+        String key = tenantKeys.get(tenant);
+        if (key == null) {
+            startOverPastLimit(tenantKeys);
+            key = ConfigKeys.tenant(tenant);
+            tenantKeys.put(tenant, key);
+        }
+        ConfigRecord r = configRecord(key);
         return r == null ? null : r.getTenant();
     }
 
@@ -142,11 +156,13 @@ final class RouterView implements RoutingState {
             return budgetRead.get(tenant);
         }
         BudgetState b = readBudget(tenant);
+        startOverPastLimit(budgetRead);
         budgetRead.put(tenant, b);
         return b;
     }
 
     private BudgetState readBudget(String tenant) {
+        startOverPastLimit(budgetCache);
         return budgetCache.computeIfAbsent(tenant, k -> new Decoded<>())
                 .get(budgets.get(tenant), bytes -> budgetDecoder.deserialize(null, bytes), "budget of " + tenant);
     }
@@ -184,13 +200,26 @@ final class RouterView implements RoutingState {
             return configRead.get(key);
         }
         ConfigRecord r = readConfigRecord(key);
+        startOverPastLimit(configRead);
         configRead.put(key, r);
         return r;
     }
 
     private ConfigRecord readConfigRecord(String key) {
+        startOverPastLimit(configCache);
         return configCache.computeIfAbsent(key, k -> new Decoded<>())
                 .get(config.get(key), bytes -> configDecoder.deserialize(null, bytes), "config " + key);
+    }
+
+    /** Entries of every map keyed by a requested name (tests). */
+    int keyedEntries() {
+        return tenantKeys.size() + configCache.size() + configRead.size() + budgetCache.size() + budgetRead.size();
+    }
+
+    private static void startOverPastLimit(Map<String, ?> byRequestedName) {
+        if (byRequestedName.size() >= MAX_KEYED_ENTRIES) {
+            byRequestedName.clear();
+        }
     }
 
     /** One cached decoded value and the bytes it came from. */

@@ -158,7 +158,7 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
     @SuppressWarnings("unchecked")
     private DatumWriter<T> newWriter(Schema schema, T record) {
-        return new SpecificDatumWriter<>(schema, SpecificData.getForClass((Class<T>) record.getClass()));
+        return new SpecificDatumWriter<>(schema, customCoders(record.getClass()));
     }
 
     /** Writes one field of one record from its pre-encoded bytes, the rest as a specific writer does. */

@@ -58,6 +58,19 @@ class RouterTopologyTest {
     }
 
     @Test
+    void feedbackReachesTheAggregateStoreAtTheNextPublishAndABreakerTransitionAtOnce() {
+        router.feedback(outcome("alpha/small-a", true, null, 40, router.now(), null));
+        router.feedback(outcome("alpha/small-a", true, null, 45, router.now(), null));
+        assertThat(router.storedHealthAggregate("alpha/small-a")).isNull();
+        router.advance(Duration.ofMillis(300));
+        byte[] stored = router.storedHealthAggregate("alpha/small-a");
+        assertThat(stored).isNotNull();
+
+        outage("beta/small-b");
+        assertThat(router.storedHealthAggregate("beta/small-b")).as("written when its breaker opened").isNotNull();
+    }
+
+    @Test
     void routesToTheCheapestHealthyDeployment() {
         router.request(request("j1", "chat", router.now()));
 

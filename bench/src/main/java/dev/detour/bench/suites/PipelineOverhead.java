@@ -80,8 +80,10 @@ public final class PipelineOverhead implements Suite {
                         if (!quick) {
                             // Not reported: the first pipeline row after the Kafka-hop measurement ran
                             // 2-3x slower at p50 than the same row later in the run, whichever the
-                            // provider latency; a few seconds of load at this rate absorb that.
-                            run(env, pipeline, rate, rate * 3, 0, sim);
+                            // provider latency. 3 s of load at the rate were not enough at 1,000 jobs/s
+                            // (rows in the order 60, 0, 60, 0 ms: p50 5.9, 4.4, 5.1, 4.4; in the order
+                            // 0, 60: 7.4, 4.6): 10 s are.
+                            run(env, pipeline, rate, rate * WARM_UP_SECONDS, 0, sim);
                         }
                         for (int latency : latencies) {
                             if (g == ProcessingGuarantee.EXACTLY_ONCE_V2 && latency != 0) {
@@ -107,7 +109,9 @@ public final class PipelineOverhead implements Suite {
                             report.figure(gl + "." + rate + "_per_s.kafka_hop_p50_ms", hop.p50());
                             report.figure(gl + "." + rate + "_per_s.kafka_hop_p99_ms", hop.p99());
                             report.figure(gl + "." + rate + "_per_s.kafka_hop_p999_ms", hop.p999());
-                            if (rate == rates.get(rates.size() - 1)) {
+                            // The targets are for the pipeline as it ships (at-least-once); the exactly-once
+                            // row shows what a commit interval adds, which no tuning of the hops removes.
+                            if (rate == rates.get(rates.size() - 1) && g == ProcessingGuarantee.AT_LEAST_ONCE) {
                                 String what = "overhead at " + rate + " jobs/s, " + latency + " ms provider, " + gl;
                                 report.target(TargetCheck.atMost(what + ", p50 ms", 5, r.overhead.p50()));
                                 report.target(TargetCheck.atMost(what + ", p99 ms", 25, r.overhead.p99()));
@@ -129,6 +133,12 @@ public final class PipelineOverhead implements Suite {
             spans.append(h.label).append(" = ").append(h.span).append(h.ordinal() < Hop.values().length - 1 ? "; " : ".");
         }
         report.note(spans.toString());
+        if (!quick) {
+            report.note("Targets (p50 <= 5 ms, p99 <= 25 ms at the highest rate) apply to the at-least-once rows, the "
+                    + "guarantee the router ships with. The exactly_once_v2 row has none: its consumers read committed, "
+                    + "so a routed request waits for the router's transaction commit (commit.interval.ms, 100 ms by "
+                    + "default): its floor is half an interval on average, whatever the hops cost.");
+        }
         report.note("Overhead = time from a job's due time (open loop) to its result reaching the client library, "
                 + "minus the simulated provider latency; it includes the client's produce, the router, the worker's "
                 + "HTTP round trip to the in-process simulator and the result hop.");
@@ -140,6 +150,8 @@ public final class PipelineOverhead implements Suite {
     private record Run(int sent, long completed, long failed, LatencyStats overhead, Map<Hop, LatencyStats> hops) {}
 
     private static final AtomicLong RUNS = new AtomicLong();
+    /** Load at a row's rate before its rows, not reported (full mode). */
+    static final int WARM_UP_SECONDS = 10;
 
     private static Run run(BenchEnvironment env, BenchPipeline pipeline, int rate, int count, int providerLatencyMs,
                            Simulator sim) throws Exception {

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayHttp implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(GatewayHttp.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.detour.core.json.PooledJson.newMapper();
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
     /** A result may arrive just after the deadline the router enforces; wait that much longer for it. */
     private static final long GRACE_MS = 2_000;

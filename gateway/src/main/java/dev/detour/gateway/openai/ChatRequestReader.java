@@ -33,7 +33,7 @@ public final class ChatRequestReader {
 
     public record Rejected(OpenAiError error) implements Parsed {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.detour.core.json.PooledJson.newMapper();
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
     private static final Set<String> FORMATS = Set.of("text", "json_object", "json_schema");
 

@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public final class ChatResponseWriter {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.detour.core.json.PooledJson.newMapper();
     private static final Set<String> FINISH_REASONS = Set.of("stop", "length", "content_filter", "tool_calls");
 
     private ChatResponseWriter() {}

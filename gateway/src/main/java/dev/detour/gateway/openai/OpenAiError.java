@@ -19,7 +19,7 @@ import java.util.Optional;
 public record OpenAiError(int status, String type, String code, String param, String message,
                           Integer retryAfterSeconds, Boolean shouldRetry) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.detour.core.json.PooledJson.newMapper();
 
     public static OpenAiError badParameter(String param, String message) {
         return new OpenAiError(400, "invalid_request_error", "invalid_value", param, message, null, false);

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The one JSON mapper of the adapters and the simulator, plus null-tolerant readers. */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Buffers pooled across threads: adapters and the simulator run on virtual threads. */
+    public static final ObjectMapper MAPPER = dev.detour.core.json.PooledJson.newMapper();
 
     private Json() {}
 

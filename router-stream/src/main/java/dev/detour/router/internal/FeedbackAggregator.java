@@ -7,8 +7,10 @@ import dev.detour.schema.AttemptOutcome;
 import dev.detour.schema.FailureReason;
 import dev.detour.schema.HealthSnapshot;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,6 +28,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A breaker transition is published at once; other changes at most every publish interval, so a
  * thousand feedback records a second become a few snapshots a second per deployment.
+ *
+ * <p>The changelogged store gets the same treatment: an aggregate changed by feedback is written at the
+ * next publish punctuation, a breaker transition at once. Written per record, each feedback record cost
+ * an encode of the whole aggregate (~1-2 KB: ten buckets of error counts and latency sketches) and a
+ * changelog record of that size. What a crash can cost: the feedback of the last publish interval is
+ * missing from the restored aggregate (at-least-once replays it when it came after the last commit);
+ * health is a sliding estimate of the last 30 s, and a breaker's state is never deferred.
  */
 final class FeedbackAggregator implements Processor<String, byte[], String, Object> {
     private static final Logger log = LoggerFactory.getLogger(FeedbackAggregator.class);
@@ -42,6 +51,8 @@ final class FeedbackAggregator implements Processor<String, byte[], String, Obje
     private KeyValueStore<String, byte[]> store;
     private final Map<String, DeploymentHealthAggregate> cache = new HashMap<>();
     private final Map<String, HealthSnapshot> published = new HashMap<>();
+    /** Changed since they were last written to the store. */
+    private final Set<String> unwritten = new LinkedHashSet<>();
 
     FeedbackAggregator(HealthWindowConfig windowConfig, BreakerConfig breakerConfig, Deserializer<AttemptOutcome> decoder,
                        String feedbackTopic) {
@@ -95,7 +106,12 @@ final class FeedbackAggregator implements Processor<String, byte[], String, Obje
             String id = outcome.getDeploymentId();
             DeploymentHealthAggregate aggregate = load(id, outcome);
             boolean transitioned = aggregate.record(outcome, now);
-            store.put(id, codec.encode(aggregate));
+            if (transitioned) {
+                store.put(id, codec.encode(aggregate));
+                unwritten.remove(id);
+            } else {
+                unwritten.add(id);
+            }
             if (transitioned) {
                 log.info("deployment {} circuit {} (trips {})", id, aggregate.breaker().storedState(),
                         aggregate.breaker().trips());
@@ -130,6 +146,10 @@ final class FeedbackAggregator implements Processor<String, byte[], String, Obje
     }
 
     private void publishChanged(long now) {
+        for (String id : unwritten) {
+            store.put(id, codec.encode(cache.get(id)));
+        }
+        unwritten.clear();
         for (var e : cache.entrySet()) {
             HealthSnapshot snapshot = e.getValue().snapshot(now);
             HealthSnapshot last = published.get(e.getKey());

@@ -97,6 +97,12 @@ public final class RouterHarness implements AutoCloseable {
         return usageOut.readValuesToList();
     }
 
+    /** The feedback aggregator's stored form of a deployment's health aggregate, or null. */
+    public byte[] storedHealthAggregate(String deploymentId) {
+        org.apache.kafka.streams.state.KeyValueStore<String, byte[]> store = driver.getKeyValueStore("health-aggregates");
+        return store.get(deploymentId);
+    }
+
     public RouterHarness() {
         this(c -> c);
     }

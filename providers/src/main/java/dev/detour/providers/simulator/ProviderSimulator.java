@@ -204,6 +204,7 @@ public final class ProviderSimulator implements AutoCloseable {
     }
 
     private void serve(HttpExchange ex, ProviderState st, WireProtocol protocol, String modelFromPath) throws IOException {
+        long arrivedNanos = System.nanoTime();
         byte[] raw = readBody(ex);
         long seq = st.sequence.getAndIncrement();
         ProviderScript script = st.script;
@@ -272,7 +273,11 @@ public final class ProviderSimulator implements AutoCloseable {
         }
         if (latency > 0 && injected != ErrorClass.RATE_LIMITED && injected != ErrorClass.AUTH && injected != ErrorClass.QUOTA_EXHAUSTED) {
             try {
-                Thread.sleep(latency); // a virtual thread: parks, holds no platform thread
+                // Counted from the request's arrival, as a real provider's latency is: parsing it is part of it.
+                long left = latency * 1_000_000L - (System.nanoTime() - arrivedNanos);
+                if (left > 0) {
+                    Thread.sleep(java.time.Duration.ofNanos(left)); // a virtual thread: parks, holds no platform thread
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return; // simulator closing

@@ -2,9 +2,7 @@ package dev.detour.router.internal;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -45,7 +43,7 @@ final class SeenJobs {
     private final long windowMs;
     private final long incarnation;
     /** Accepted, not yet in the lookup store. */
-    private final Map<String, Long> unwritten = new HashMap<>();
+    private final UnwrittenIds unwritten = new UnwrittenIds(LOOKUP_BATCH);
     /** Two generations, each started when the one before had covered a window: every id of the last window is in one. */
     private SplitBlockBloomFilter filter = newFilter();
     private SplitBlockBloomFilter previousFilter = newFilter();
@@ -91,22 +89,22 @@ final class SeenJobs {
         long hash = SplitBlockBloomFilter.hash(jobId);
         // Every id of the window is in a filter generation, the unwritten ones included: most new ids stop here.
         if (filter.mightContain(hash) || (previousHasIds && previousFilter.mightContain(hash))) {
-            Long first = unwritten.get(jobId);
-            if (first == null) {
+            long first = unwritten.timeOf(hash, jobId);
+            if (first == UnwrittenIds.ABSENT) {
                 byte[] seen = lookup.get(jobId);
                 if (seen != null && incarnationOf(seen) == incarnation) {
                     first = firstSeen(seen);
                 }
             }
-            if (first != null && recordTimeMs - first <= windowMs) {
+            if (first != UnwrittenIds.ABSENT && recordTimeMs - first <= windowMs) {
                 return false;
             }
         }
-        unwritten.put(jobId, recordTimeMs);
+        unwritten.put(hash, jobId, recordTimeMs);
         filter.put(hash);
         currentHasIds = true;
         log.append(jobId, recordTimeMs);
-        if (unwritten.size() >= LOOKUP_BATCH) {
+        if (unwritten.isFull()) {
             writeLookup();
         }
         return true;
@@ -149,7 +147,7 @@ final class SeenJobs {
     }
 
     private void writeLookup() {
-        if (unwritten.isEmpty()) {
+        if (unwritten.size() == 0) {
             return;
         }
         List<KeyValue<String, byte[]>> batch = new ArrayList<>(unwritten.size());

@@ -6,12 +6,17 @@ import dev.detour.kafka.EmbeddedKafka;
 import dev.detour.registry.RegistryConfig;
 import dev.detour.registry.SchemaRegistryServer;
 import dev.detour.router.RecordSerdes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -65,7 +70,8 @@ public final class BenchEnvironment implements AutoCloseable {
             bootstrap = external;
             log.info("bench on the cluster at {}", bootstrap);
         } else {
-            embedded = EmbeddedKafka.builder().build().start();
+            // Deleted topics' files go at once (default: a minute later, in the middle of the next suite).
+            embedded = EmbeddedKafka.builder().property("log.segment.delete.delay.ms", "0").build().start();
             bootstrap = embedded.bootstrapServers();
         }
         String envRegistry = System.getenv("SCHEMA_REGISTRY_URL");
@@ -200,6 +206,32 @@ public final class BenchEnvironment implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted waiting for topic leaders", e);
             }
+        }
+    }
+
+    /**
+     * Lets what one suite left behind go before the next starts: on the embedded broker, waits (up to
+     * 60 s) until the logs of deleted topics are gone from disk, then collects the heap. In a full run
+     * the overhead suite after the passthrough ladder measured its latency p50 at 1,000 jobs/s at
+     * 8.2 ms against 4.5 ms run alone: the broker was deleting the ladder's gigabytes and G1 had its
+     * garbage to mix in.
+     */
+    public void settle() {
+        if (embedded != null) {
+            Path logs = embedded.dataDir().resolve("log");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && pendingDeletes(logs) > 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+        }
+        System.gc();
+    }
+
+    private static long pendingDeletes(Path logs) {
+        try (var dirs = Files.list(logs)) {
+            return dirs.filter(d -> d.getFileName().toString().endsWith("-delete")).count();
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -91,6 +91,7 @@ public final class BenchRunner {
                 }
                 report = report.withElapsed((System.nanoTime() - t0) / 1_000_000);
                 env.dropTopics(env.runPrefix());
+                env.settle();
                 reports.add(report);
                 out.println(MarkdownReport.render(report));
                 out.flush();

@@ -152,6 +152,8 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
      */
     private static SpecificData customCoders(Class<?> type) {
         SpecificData model = new SpecificData(type.getClassLoader());
+        // A record with logical types has no generated coders and is walked as before, with its conversions.
+        SpecificData.getForClass(type).getConversions().forEach(model::addLogicalTypeConversion);
         model.setCustomCoders(true);
         return model;
     }

@@ -37,6 +37,20 @@ class EmbeddedFieldTest {
     }
 
     @Test
+    void generatedCodersWriteTheBytesAvrosSchemaWalkWrites() throws IOException {
+        RoutedRequest record = Samples.routed();
+        byte[] serialized = routed.serializer().serialize(PROVIDER, record);
+
+        ByteArrayOutputStream walked = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(walked, null);
+        new SpecificDatumWriter<RoutedRequest>(RoutedRequest.getClassSchema()).write(record, encoder);
+        encoder.flush();
+
+        byte[] body = java.util.Arrays.copyOfRange(serialized, 5, serialized.length);
+        assertThat(body).isEqualTo(walked.toByteArray());
+    }
+
+    @Test
     void embeddingTheRequestsOwnBytesWritesWhatEncodingItWould() {
         RoutedRequest record = Samples.routed();
         byte[] requestBytes = requests.serializer().serialize(REQUESTS, record.getRequest());

@@ -6,17 +6,12 @@ import dev.detour.kafka.EmbeddedKafka;
 import dev.detour.registry.RegistryConfig;
 import dev.detour.registry.SchemaRegistryServer;
 import dev.detour.router.RecordSerdes;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -70,8 +65,7 @@ public final class BenchEnvironment implements AutoCloseable {
             bootstrap = external;
             log.info("bench on the cluster at {}", bootstrap);
         } else {
-            // Deleted topics' files go at once (default: a minute later, in the middle of the next suite).
-            embedded = EmbeddedKafka.builder().property("log.segment.delete.delay.ms", "0").build().start();
+            embedded = EmbeddedKafka.builder().build().start();
             bootstrap = embedded.bootstrapServers();
         }
         String envRegistry = System.getenv("SCHEMA_REGISTRY_URL");
@@ -210,29 +204,11 @@ public final class BenchEnvironment implements AutoCloseable {
     }
 
     /**
-     * Lets what one suite left behind go before the next starts: on the embedded broker, waits (up to
-     * 60 s) until the logs of deleted topics are gone from disk, then collects the heap. In a full run
-     * the overhead suite after the passthrough ladder measured its latency p50 at 1,000 jobs/s at
-     * 8.2 ms against 4.5 ms run alone: the broker was deleting the ladder's gigabytes and G1 had its
-     * garbage to mix in.
+     * Collects the heap between suites, so that one suite's garbage is not collected (in G1's mixed
+     * collections) while the next one measures latency.
      */
     public void settle() {
-        if (embedded != null) {
-            Path logs = embedded.dataDir().resolve("log");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline && pendingDeletes(logs) > 0) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-            }
-        }
         System.gc();
-    }
-
-    private static long pendingDeletes(Path logs) {
-        try (var dirs = Files.list(logs)) {
-            return dirs.filter(d -> d.getFileName().toString().endsWith("-delete")).count();
-        } catch (IOException e) {
-            return 0;
-        }
     }
 
     /** Prefix of every topic this run creates. */

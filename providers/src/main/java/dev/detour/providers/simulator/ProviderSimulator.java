@@ -431,7 +431,7 @@ public final class ProviderSimulator implements AutoCloseable {
     }
 
     /** Sized by Content-Length when given: readAllBytes allocates 16 KB chunks for a 1-2 KB body. */
-    private static byte[] readBody(com.sun.net.httpserver.HttpExchange ex) throws IOException {
+    private static byte[] readBody(HttpExchange ex) throws IOException {
         String length = ex.getRequestHeaders().getFirst("Content-Length");
         try (InputStream in = ex.getRequestBody()) {
             if (length != null) {

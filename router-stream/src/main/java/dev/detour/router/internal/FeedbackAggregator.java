@@ -106,13 +106,11 @@ final class FeedbackAggregator implements Processor<String, byte[], String, Obje
             String id = outcome.getDeploymentId();
             DeploymentHealthAggregate aggregate = load(id, outcome);
             boolean transitioned = aggregate.record(outcome, now);
-            if (transitioned) {
+            if (!transitioned) {
+                unwritten.add(id);
+            } else {
                 store.put(id, codec.encode(aggregate));
                 unwritten.remove(id);
-            } else {
-                unwritten.add(id);
-            }
-            if (transitioned) {
                 log.info("deployment {} circuit {} (trips {})", id, aggregate.breaker().storedState(),
                         aggregate.breaker().trips());
                 publish(aggregate.snapshot(now), now);

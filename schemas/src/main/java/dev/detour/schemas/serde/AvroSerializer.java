@@ -91,10 +91,8 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
                 || !encodesAs(WireFormat.schemaId(embedded), field.schema())) {
             return serialize(topic, record);
         }
-        // Once per schema, not per record. Its own instance: switching custom coders on in the class's shared
-        // model would change every other writer of it.
-        SpecificData model = models.computeIfAbsent(schema, s -> customCoders(record.getClass()));
-        return write(topic, schema, record, new EmbeddingWriter<>(schema, model, record, field.pos(), embedded));
+        return write(topic, schema, record, new EmbeddingWriter<>(schema, model(schema, record), record, field.pos(),
+                embedded));
     }
 
     private byte[] write(String topic, Schema schema, T record, DatumWriter<T> writer) {
@@ -158,9 +156,16 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
         return model;
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * Once per schema, not per record, shared by the plain and the embedding writer. Its own instance:
+     * switching custom coders on in the class's shared model would change every other writer of it.
+     */
+    private SpecificData model(Schema schema, T record) {
+        return models.computeIfAbsent(schema, s -> customCoders(record.getClass()));
+    }
+
     private DatumWriter<T> newWriter(Schema schema, T record) {
-        return new SpecificDatumWriter<>(schema, customCoders(record.getClass()));
+        return new SpecificDatumWriter<>(schema, model(schema, record));
     }
 
     /** Writes one field of one record from its pre-encoded bytes, the rest as a specific writer does. */

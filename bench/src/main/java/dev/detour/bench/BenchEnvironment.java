@@ -1,11 +1,13 @@
 package dev.detour.bench;
 
 import dev.detour.core.TopicProvisioner;
+import dev.detour.bench.internal.BrokerProcess;
 import dev.detour.core.Topics;
 import dev.detour.kafka.EmbeddedKafka;
 import dev.detour.registry.RegistryConfig;
 import dev.detour.registry.SchemaRegistryServer;
 import dev.detour.router.RecordSerdes;
+import java.io.IOException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -23,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one broker and registry every suite of a run shares: an embedded single-node KRaft broker
- * (or the cluster in {@code KAFKA_BOOTSTRAP_SERVERS}) and the project's own schema registry server
+ * The one broker and registry every suite of a run shares: an embedded single-node KRaft broker, in
+ * its own JVM by default (see {@link BrokerProcess}), or the cluster in {@code KAFKA_BOOTSTRAP_SERVERS} and the project's own schema registry server
  * (or {@code SCHEMA_REGISTRY_URL}, or an in-memory {@code mock://} registry). Each suite asks for its
  * own topic prefix, so runs never read each other's records.
  */
@@ -34,7 +36,8 @@ public final class BenchEnvironment implements AutoCloseable {
     /** Partitions of every bench topic: the worker reads provider topics with the default layout. */
     public static final int PARTITIONS = Topics.defaults().partitions();
 
-    private final EmbeddedKafka embedded;
+    /** The embedded broker, an {@link EmbeddedKafka} or a {@link BrokerProcess}; null on an external cluster. */
+    private final AutoCloseable embedded;
     private final SchemaRegistryServer registryServer;
     private final String bootstrapServers;
     private final String registryUrl;
@@ -43,7 +46,7 @@ public final class BenchEnvironment implements AutoCloseable {
     private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
     private final AtomicInteger prefixes = new AtomicInteger();
 
-    private BenchEnvironment(EmbeddedKafka embedded, SchemaRegistryServer registryServer, String bootstrapServers,
+    private BenchEnvironment(AutoCloseable embedded, SchemaRegistryServer registryServer, String bootstrapServers,
                              String registryUrl) {
         this.embedded = embedded;
         this.registryServer = registryServer;
@@ -56,17 +59,24 @@ public final class BenchEnvironment implements AutoCloseable {
     /**
      * @param registry {@code server} (the project's registry over Kafka), {@code mock}, or a URL;
      *     {@code SCHEMA_REGISTRY_URL} wins when set
+     * @param broker where the embedded broker runs, when {@code KAFKA_BOOTSTRAP_SERVERS} names no cluster
      */
-    public static BenchEnvironment start(String registry) {
+    public static BenchEnvironment start(String registry, BenchOptions.Broker broker) throws IOException {
         String external = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
-        EmbeddedKafka embedded = null;
+        AutoCloseable embedded = null;
         String bootstrap;
         if (external != null && !external.isBlank()) {
             bootstrap = external;
             log.info("bench on the cluster at {}", bootstrap);
+        } else if (broker == BenchOptions.Broker.IN_PROCESS) {
+            EmbeddedKafka kafka = EmbeddedKafka.builder().build().start();
+            embedded = kafka;
+            bootstrap = kafka.bootstrapServers();
         } else {
-            embedded = EmbeddedKafka.builder().build().start();
-            bootstrap = embedded.bootstrapServers();
+            BrokerProcess kafka = BrokerProcess.start();
+            embedded = kafka;
+            bootstrap = kafka.bootstrapServers();
+            log.info("bench broker at {} in process {}", bootstrap, kafka.pid());
         }
         String envRegistry = System.getenv("SCHEMA_REGISTRY_URL");
         SchemaRegistryServer server = null;
@@ -94,8 +104,18 @@ public final class BenchEnvironment implements AutoCloseable {
         return registryUrl;
     }
 
-    public boolean embeddedBroker() {
-        return embedded != null;
+    /** The broker's own process, when it runs in one. */
+    public java.util.OptionalLong brokerPid() {
+        return embedded instanceof BrokerProcess p ? java.util.OptionalLong.of(p.pid()) : java.util.OptionalLong.empty();
+    }
+
+    /** How the run's broker is placed, for the report. */
+    public String brokerDescription() {
+        if (embedded instanceof BrokerProcess p) {
+            return "embedded single-node KRaft in its own JVM (pid " + p.pid() + ") at " + bootstrapServers;
+        }
+        return (embedded != null ? "embedded single-node KRaft in the bench JVM at " : "external cluster at ")
+                + bootstrapServers;
     }
 
     public RecordSerdes serdes() {
@@ -218,7 +238,7 @@ public final class BenchEnvironment implements AutoCloseable {
 
     /**
      * Deletes the topics whose names start with the prefix. Each partition holds open files in the
-     * broker, which shares the JVM (and its descriptor limit) with the simulator's and workers' sockets.
+     * broker, which may share the JVM (and its descriptor limit) with the simulator's and workers' sockets.
      */
     public void dropTopics(String prefix) {
         try {
@@ -267,7 +287,11 @@ public final class BenchEnvironment implements AutoCloseable {
             registryServer.close();
         }
         if (embedded != null) {
-            embedded.close();
+            try {
+                embedded.close();
+            } catch (Exception e) {
+                log.warn("could not stop the bench broker: {}", e.toString());
+            }
         }
     }
 }

@@ -70,7 +70,7 @@ public final class BenchRunner {
         List<SuiteReport> reports = new ArrayList<>();
         boolean failed = false;
         out.println("## detour bench (" + (options.quick() ? "quick" : "full") + ") " + started);
-        try (BenchEnvironment env = BenchEnvironment.start(options.registry())) {
+        try (BenchEnvironment env = BenchEnvironment.start(options.registry(), options.broker())) {
             Map<String, Object> facts = environment(env);
             out.println();
             facts.forEach((k, v) -> out.println("- " + k + ": " + v));
@@ -128,8 +128,7 @@ public final class BenchRunner {
         m.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        m.put("kafka", (env.embeddedBroker() ? "embedded single-node KRaft at " : "external cluster at ")
-                + env.bootstrapServers());
+        m.put("kafka", env.brokerDescription());
         m.put("schema_registry", env.registryUrl());
         return m;
     }

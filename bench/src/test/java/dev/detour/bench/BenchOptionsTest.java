@@ -17,6 +17,17 @@ class BenchOptionsTest {
         assertThat(o.quick()).isFalse();
         assertThat(o.out()).isEqualTo(Path.of("bench-results.json"));
         assertThat(o.registry()).isEqualTo("server");
+        assertThat(o.broker()).isEqualTo(BenchOptions.Broker.PROCESS);
+    }
+
+    @Test
+    void theBrokerRunsInItsOwnProcessOrInTheBenchs() {
+        assertThat(BenchOptions.parse(new String[] {"--broker", "in-process"}, KNOWN).broker())
+                .isEqualTo(BenchOptions.Broker.IN_PROCESS);
+        assertThat(BenchOptions.parse(new String[] {"--broker=process"}, KNOWN).broker())
+                .isEqualTo(BenchOptions.Broker.PROCESS);
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--broker", "docker"}, KNOWN))
+                .hasMessageContaining("--broker is process or in-process, not 'docker'");
     }
 
     @Test

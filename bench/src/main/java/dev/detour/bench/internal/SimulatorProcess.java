@@ -4,21 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.providers.simulator.ProviderScript;
 import dev.detour.providers.simulator.ProviderSimulator;
 import dev.detour.schema.ApiFamily;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -36,19 +29,17 @@ public final class SimulatorProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("provider simulator on http://([^:/]+):(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-    private final Process process;
+    private final ChildJvm process;
     private final String host;
     private final int port;
-    private final Thread shutdownHook;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    private SimulatorProcess(Process process, String host, int port, Thread shutdownHook) {
+    private SimulatorProcess(ChildJvm process) {
         this.process = process;
-        this.host = host;
-        this.port = port;
-        this.shutdownHook = shutdownHook;
+        this.host = process.ready().group(1);
+        this.port = Integer.parseInt(process.ready().group(2));
     }
 
     /**
@@ -58,64 +49,16 @@ public final class SimulatorProcess implements AutoCloseable {
      * @param maxHeapMb the child's heap bound
      */
     public static SimulatorProcess start(long seed, int maxHeapMb) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(),
-                "-Xmx" + maxHeapMb + "m",
-                // The JDK server closes a finished connection instead of keeping it alive when 200 are
-                // already idle; with thousands of calls in flight the worker would then reconnect for
-                // most calls (and meet closed connections). Providers keep connections alive.
-                "-Dsun.net.httpserver.maxIdleConnections=100000",
-                // Providers' front ends send small responses without waiting on Nagle's algorithm.
-                "-Dsun.net.httpserver.nodelay=true"));
-        String logback = System.getProperty("logback.configurationFile");
-        if (logback != null) {
-            command.add("-Dlogback.configurationFile=" + logback);
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "--host", "127.0.0.1", "--port", "0", "--seed", Long.toString(seed)));
-        Process process = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        Thread hook = new Thread(process::destroyForcibly, "bench-simulator-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            Matcher listening = awaitListening(process);
-            return new SimulatorProcess(process, listening.group(1), Integer.parseInt(listening.group(2)), hook);
-        } catch (IOException | RuntimeException e) {
-            stop(process);
-            removeHook(hook);
-            throw e;
-        }
-    }
-
-    /** Reads the child's stdout until its "listening" line, then keeps draining it on a daemon thread. */
-    private static Matcher awaitListening(Process process) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<Matcher> found = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("bench-simulator-stdout").start(() -> {
-            try {
-                for (String line; (line = out.readLine()) != null; ) {
-                    Matcher m = LISTENING.matcher(line);
-                    if (!found.isDone() && m.find()) {
-                        found.complete(m);
-                    }
-                }
-                found.completeExceptionally(new IOException("the simulator process ended before it listened (exit "
-                        + process.waitFor() + ")"));
-            } catch (IOException | InterruptedException e) {
-                found.completeExceptionally(e);
-            }
-        });
-        try {
-            return found.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IOException("the simulator process did not listen within " + START_TIMEOUT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted waiting for the simulator process", e);
-        }
+        return new SimulatorProcess(ChildJvm.start("simulator", Main.class, List.of(
+                        "-Xmx" + maxHeapMb + "m",
+                        // The JDK server closes a finished connection instead of keeping it alive when 200 are
+                        // already idle; with thousands of calls in flight the worker would then reconnect for
+                        // most calls (and meet closed connections). Providers keep connections alive.
+                        "-Dsun.net.httpserver.maxIdleConnections=100000",
+                        // Providers' front ends send small responses without waiting on Nagle's algorithm.
+                        "-Dsun.net.httpserver.nodelay=true"),
+                List.of("--host", "127.0.0.1", "--port", "0", "--seed", Long.toString(seed)),
+                LISTENING, START_TIMEOUT, Duration.ofSeconds(10)));
     }
 
     public long pid() {
@@ -148,28 +91,7 @@ public final class SimulatorProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        stop(process);
-        removeHook(shutdownHook);
-    }
-
-    private static void stop(Process process) {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running or about to: it stops the process itself
-        }
+        process.close();
     }
 
     /** Resident set size and thread count of a process, read from {@code /proc/<pid>/status}. */
@@ -200,7 +122,7 @@ public final class SimulatorProcess implements AutoCloseable {
         private Main() {}
 
         public static void main(String[] args) throws Exception {
-            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
+            ChildJvm.exitWithParent();
             ProviderSimulator.main(args);
         }
     }

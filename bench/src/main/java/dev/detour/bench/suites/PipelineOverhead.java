@@ -4,12 +4,13 @@ import dev.detour.bench.BenchEnvironment;
 import dev.detour.bench.Suite;
 import dev.detour.bench.internal.BenchCatalog;
 import dev.detour.bench.internal.BenchPipeline;
+import dev.detour.bench.internal.CpuUse;
 import dev.detour.bench.internal.HopTimeline;
 import dev.detour.bench.internal.HopTimeline.Hop;
 import dev.detour.bench.internal.KafkaHop;
 import dev.detour.bench.internal.LatencyStats;
 import dev.detour.bench.internal.OpenLoop;
-import dev.detour.bench.internal.Simulator;
+import dev.detour.bench.internal.SimulatorProcess;
 import dev.detour.bench.internal.Workload;
 import dev.detour.bench.report.Figures;
 import dev.detour.bench.report.SuiteReport;
@@ -60,7 +61,8 @@ public final class PipelineOverhead implements Suite {
             hopColumns.add(h.label + " p50 / p99");
         }
         List<List<Object>> hopRows = new ArrayList<>();
-        try (Simulator sim = Simulator.start(42)) {
+        List<List<Object>> cpuRows = new ArrayList<>();
+        try (SimulatorProcess sim = SimulatorProcess.start(42, SIMULATOR_HEAP_MB)) {
             Catalog catalog = BenchCatalog.of(List.of(new BenchCatalog.Entry(PROVIDER, "model-a", Tier.PRIMARY, 150_000, 600_000)),
                     sim::baseUrl);
             List<ProcessingGuarantee> guarantees = quick ? List.of(ProcessingGuarantee.AT_LEAST_ONCE)
@@ -69,7 +71,7 @@ public final class PipelineOverhead implements Suite {
                 String gl = g.name().toLowerCase(Locale.ROOT);
                 try (BenchPipeline pipeline = BenchPipeline.start(env, "overhead-" + gl, catalog, null, g, 10_000)) {
                     pipeline.awaitReady(Duration.ofSeconds(120));
-                    sim.script(PROVIDER, ProviderScript.healthy());
+                    sim.put(PROVIDER, ProviderScript.healthy());
                     run(env, pipeline, Math.min(100, rates.get(0)), Math.min(100, rates.get(0)), 0, sim); // warm-up, not reported
                     for (int rate : rates) {
                         // Exactly-once only at the highest rate and the 0 ms provider: it shows the commit-interval floor.
@@ -99,6 +101,11 @@ public final class PipelineOverhead implements Suite {
                                 report.figure(key + ".hop." + h.key() + "_p99_ms", s.p99());
                             }
                             hopRows.add(hopRow);
+                            cpuRows.add(List.of(rate, gl, latency, r.cpu.machineCores(), r.cpu.process(BENCH_JVM),
+                                    r.cpu.process(BROKER), r.cpu.process(SIMULATOR)));
+                            report.figure(key + ".machine_cores_busy", r.cpu.machineCores());
+                            r.cpu.processCores().forEach((name, cores) ->
+                                    report.figure(key + "." + name.replace(' ', '_') + "_cores_busy", cores));
                             report.row(rate, gl, latency, r.completed + " / " + r.sent,
                                     r.overhead.p50(), r.overhead.p99(), r.overhead.p999(), hop.p50(), hop.p99(), hop.p999());
                             report.figure(key + ".overhead_p50_ms", r.overhead.p50());
@@ -128,6 +135,9 @@ public final class PipelineOverhead implements Suite {
         report.table(new SuiteReport.Table("Where the overhead goes (ms, per hop; broker append times and the attempt's "
                 + "call start and end, wall clock to about 1 ms; percentiles of each hop on its own do not add up to the total's)",
                 hopColumns, hopRows));
+        report.table(new SuiteReport.Table("CPU during each row (cores busy, of "
+                + Runtime.getRuntime().availableProcessors() + "; the machine's counts every process on the host)",
+                List.of("jobs/s", "router", "provider ms", "machine", BENCH_JVM, BROKER, SIMULATOR), cpuRows));
         StringBuilder spans = new StringBuilder("Hops: ");
         for (Hop h : Hop.values()) {
             spans.append(h.label).append(" = ").append(h.span).append(h.ordinal() < Hop.values().length - 1 ? "; " : ".");
@@ -141,21 +151,32 @@ public final class PipelineOverhead implements Suite {
         }
         report.note("Overhead = time from a job's due time (open loop) to its result reaching the client library, "
                 + "minus the simulated provider latency; it includes the client's produce, the router, the worker's "
-                + "HTTP round trip to the in-process simulator and the result hop.");
+                + "HTTP round trip to the simulator (in its own process, as a provider is) and the result hop.");
         report.note("The pipeline is three Kafka hops (requests -> provider topic -> results); the Kafka column is one hop, "
                 + "producer (acks=all, linger 0, as the client library) to consumer, measured on the same broker just before the pipeline rows.");
         return report.build();
     }
 
-    private record Run(int sent, long completed, long failed, LatencyStats overhead, Map<Hop, LatencyStats> hops) {}
+    private record Run(int sent, long completed, long failed, LatencyStats overhead, Map<Hop, LatencyStats> hops,
+                       CpuUse.Figures cpu) {}
+
+    /** Process labels of the CPU table: this JVM (load, client, router, worker), the broker's, the simulator's. */
+    static final String BENCH_JVM = "bench JVM";
+    static final String BROKER = "broker";
+    static final String SIMULATOR = "simulator";
 
     private static final AtomicLong RUNS = new AtomicLong();
+    /**
+     * The simulator runs in its own JVM, as a provider runs elsewhere: in the bench's JVM its HTTP server's
+     * garbage was collected in pauses that the measured pipeline sat through.
+     */
+    static final int SIMULATOR_HEAP_MB = 512;
     /** Load at a row's rate before its rows, not reported (full mode). */
     static final int WARM_UP_SECONDS = 10;
 
     private static Run run(BenchEnvironment env, BenchPipeline pipeline, int rate, int count, int providerLatencyMs,
-                           Simulator sim) throws Exception {
-        sim.script(PROVIDER, ProviderScript.healthy().withLatency(ProviderScript.Latency.fixed(providerLatencyMs)));
+                           SimulatorProcess sim) throws Exception {
+        sim.put(PROVIDER, ProviderScript.healthy().withLatency(ProviderScript.Latency.fixed(providerLatencyMs)));
         String tag = "ov" + RUNS.incrementAndGet() + "-";
         HopTimeline timeline = HopTimeline.mark(env, pipeline.topics(), PROVIDER);
         HopTimeline.WallClock clock = HopTimeline.WallClock.now();
@@ -179,6 +200,11 @@ public final class PipelineOverhead implements Suite {
             overhead.recordNanos(now - due.get(i) - providerNanos);
             completed.incrementAndGet();
         });
+        Map<String, Long> pids = new java.util.LinkedHashMap<>();
+        pids.put(BENCH_JVM, ProcessHandle.current().pid());
+        env.brokerPid().ifPresent(pid -> pids.put(BROKER, pid));
+        pids.put(SIMULATOR, sim.pid());
+        CpuUse cpu = CpuUse.start(pids);
         OpenLoop.run(rate, count, (i, dueNanos) -> {
             due.set(i, dueNanos);
             pipeline.client().submit(Workload.kilobyteRequest(tag + i));
@@ -187,6 +213,7 @@ public final class PipelineOverhead implements Suite {
         while (completed.get() < count && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
+        CpuUse.Figures cpuFigures = cpu.stop();
         long[] dueMicros = new long[count];
         long[] seenMicros = new long[count];
         for (int i = 0; i < count; i++) {
@@ -194,7 +221,7 @@ public final class PipelineOverhead implements Suite {
             seenMicros[i] = seen.get(i) == 0 ? 0 : clock.epochMicrosAt(seen.get(i));
         }
         return new Run(count, completed.get(), failed.get(), overhead,
-                timeline.collect(tag, dueMicros, seenMicros, providerLatencyMs));
+                timeline.collect(tag, dueMicros, seenMicros, providerLatencyMs), cpuFigures);
     }
 
 }

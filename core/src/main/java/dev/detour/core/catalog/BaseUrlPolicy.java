@@ -171,10 +171,27 @@ public final class BaseUrlPolicy {
         return h;
     }
 
+    /**
+     * True when {@code host} is digits and dots only, which the JVM reads as an IPv4 address without DNS.
+     * A character loop, not a regular expression: this runs before every provider call.
+     */
+    public static boolean isIpv4Literal(String host) {
+        if (host.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if ((c < '0' || c > '9') && c != '.') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The address when {@code host} is an IP literal (no DNS involved), else empty. */
     private static Optional<InetAddress> literal(String host) {
-        boolean ipv4 = host.matches("[0-9.]+");
-        boolean ipv6 = host.contains(":");
+        boolean ipv4 = isIpv4Literal(host);
+        boolean ipv6 = host.indexOf(':') >= 0;
         if (!ipv4 && !ipv6) {
             return Optional.empty();
         }

@@ -84,6 +84,18 @@ class BaseUrlPolicyTest {
         assertThat(BaseUrlPolicy.problem("http://100.100.100.200/latest", false, never)).isPresent();
         assertThat(BaseUrlPolicy.problem("http://127.0.0.1:8089/openai/v1", false, never)).isEmpty();
         assertThat(BaseUrlPolicy.addressProblem("169.254.169.254", never)).isPresent();
+        // The JVM reads a bare number as an IPv4 address too (2852039166 is 169.254.169.254).
+        assertThat(BaseUrlPolicy.addressProblem("2852039166", never)).isPresent();
+    }
+
+    @Test
+    void ipv4LiteralsAreDigitsAndDotsOnly() {
+        assertThat(BaseUrlPolicy.isIpv4Literal("127.0.0.1")).isTrue();
+        assertThat(BaseUrlPolicy.isIpv4Literal("2852039166")).isTrue();
+        assertThat(BaseUrlPolicy.isIpv4Literal("")).isFalse();
+        assertThat(BaseUrlPolicy.isIpv4Literal("api.example")).isFalse();
+        assertThat(BaseUrlPolicy.isIpv4Literal("1.2.3.4a")).isFalse();
+        assertThat(BaseUrlPolicy.isIpv4Literal("fd00::1")).isFalse();
     }
 
     @Test

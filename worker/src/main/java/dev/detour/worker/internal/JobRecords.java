@@ -94,8 +94,12 @@ public final class JobRecords {
                 .setUnitPrices(prices)
                 .setCostMicros(costMicros)
                 .setBilledAtMs(billedAtMs)
+                .setServedFromCache(false)
                 .build();
     }
+
+    // The records built per call set every field, defaulted ones too: an Avro builder deep-copies the
+    // schema default of each field left unset on every build (JFR: 5% of the worker's call threads).
 
     /** Summary of this routed attempt (all its tries) as it goes into {@code tried} / {@code attempts}. */
     public static AttemptSummary summary(RoutedRequest routed, boolean succeeded, ErrorClass errorClass, Integer httpStatus,
@@ -117,6 +121,7 @@ public final class JobRecords {
                 .setUsage(usage)
                 .setStartedAtMs(startedAtMs)
                 .setEndedAtMs(endedAtMs)
+                .setVerdicts(new ArrayList<>())
                 .build();
     }
 
@@ -158,6 +163,11 @@ public final class JobRecords {
                 .setSubmittedAtMs(req.getSubmittedAtMs())
                 .setCompletedAtMs(completedAtMs)
                 .setMetadata(new HashMap<>(req.getMetadata()))
+                .setFailureReason(null)
+                .setFailureMessage(null)
+                .setServedFromCache(false)
+                .setCacheOrigin(null)
+                .setVerdicts(new ArrayList<>())
                 .build();
     }
 

@@ -1,0 +1,92 @@
+package dev.detour.bench.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Cores kept busy over an interval, read from Linux's {@code /proc}: by the whole machine (every
+ * process, other tenants of a shared host included) and by each named process. Open-loop latency on
+ * a host whose cores are nearly all busy is mostly time spent waiting for a core; this says how near
+ * a row was. NaN where {@code /proc} cannot be read.
+ */
+public final class CpuUse {
+    /** Linux reports process times in USER_HZ ticks, 100 per second on every architecture's ABI. */
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private final Map<String, Long> pids;
+    private final long startNanos;
+    private final long[] machineStart;
+    private final Map<String, Long> ticksStart = new LinkedHashMap<>();
+
+    private CpuUse(Map<String, Long> pids) {
+        this.pids = Map.copyOf(pids);
+        this.startNanos = System.nanoTime();
+        this.machineStart = machineTicks();
+        pids.forEach((name, pid) -> ticksStart.put(name, processTicks(pid)));
+    }
+
+    /** Starts counting, for the machine and for the processes by label (e.g. "broker" -> its pid). */
+    public static CpuUse start(Map<String, Long> pids) {
+        return new CpuUse(new LinkedHashMap<>(pids));
+    }
+
+    /** Cores busy since the start: the machine's, and each process's by label. */
+    public Figures stop() {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        long[] machineEnd = machineTicks();
+        double machine = Double.NaN;
+        if (machineStart != null && machineEnd != null && machineEnd[1] > machineStart[1]) {
+            double busyShare = (double) (machineEnd[0] - machineStart[0]) / (machineEnd[1] - machineStart[1]);
+            machine = busyShare * Runtime.getRuntime().availableProcessors();
+        }
+        Map<String, Double> byProcess = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> {
+            long before = ticksStart.get(name);
+            long after = processTicks(pid);
+            byProcess.put(name, before < 0 || after < 0 || seconds <= 0 ? Double.NaN
+                    : (after - before) / TICKS_PER_SECOND / seconds);
+        });
+        return new Figures(machine, Map.copyOf(byProcess));
+    }
+
+    /**
+     * @param machineCores cores busy on the whole machine (of {@link Runtime#availableProcessors()})
+     * @param processCores cores busy per labelled process
+     */
+    public record Figures(double machineCores, Map<String, Double> processCores) {
+        public double process(String name) {
+            return processCores.getOrDefault(name, Double.NaN);
+        }
+    }
+
+    /** {busy, total} ticks of all cores since boot, from the first line of /proc/stat; null if unreadable. */
+    private static long[] machineTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            // cpu user nice system idle iowait irq softirq steal (guest time is already in user)
+            long total = 0;
+            for (int i = 1; i <= 8 && i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            return new long[] {total - idle, total};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** User plus system ticks of a process, -1 if unreadable (fields 14 and 15 of /proc/PID/stat). */
+    static long processTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+}

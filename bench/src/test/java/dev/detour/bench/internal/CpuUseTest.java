@@ -1,0 +1,41 @@
+package dev.detour.bench.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class CpuUseTest {
+    private static final long SELF = ProcessHandle.current().pid();
+
+    @Test
+    void aProcessThatComputesKeepsACoreBusyAndTheMachineCountsIt() throws InterruptedException {
+        CpuUse cpu = CpuUse.start(Map.of("self", SELF, "gone", Long.MAX_VALUE));
+        long before = CpuUse.processTicks(SELF);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread spinner = Thread.ofPlatform().start(() -> {
+            long x = 0;
+            while (!stop.get()) {
+                x += System.nanoTime() % 7;
+            }
+            assertThat(x).isNotNegative();
+        });
+        try {
+            // 20 ticks: 0.2 s of CPU, well above the 10 ms resolution of the counters.
+            await().atMost(Duration.ofSeconds(30)).until(() -> CpuUse.processTicks(SELF) - before >= 20);
+        } finally {
+            stop.set(true);
+            spinner.join();
+        }
+        CpuUse.Figures f = cpu.stop();
+
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(f.process("self")).isGreaterThan(0.0).isLessThanOrEqualTo(cores + 0.5);
+        assertThat(f.machineCores()).isGreaterThan(0.0).isLessThanOrEqualTo(cores + 0.01);
+        assertThat(f.process("gone")).isNaN();
+        assertThat(f.process("never asked")).isNaN();
+    }
+}

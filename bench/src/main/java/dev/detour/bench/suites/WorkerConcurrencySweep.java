@@ -176,8 +176,8 @@ public final class WorkerConcurrencySweep implements Suite {
         report.note("Ideal = in-flight bound / provider latency (Little's law). The rate is (results - 1) / (last - first "
                 + "result timestamp), so the worker's start-up and the first fill of the window are included once.");
         report.note("The simulator runs in its own process (`" + SimulatorProcess.Main.class.getName()
-                + "`, the simulator's main); heap, platform threads and open fds are the bench JVM (broker, registry, "
-                + "worker); calls run on virtual threads, which are not platform threads. Cores = CPU seconds per "
+                + "`, the simulator's main); heap, platform threads and open fds are the bench JVM's (registry, worker, "
+                + "and the broker when it runs in-process); calls run on virtual threads, which are not platform threads. Cores = CPU seconds per "
                 + "wall second over the configuration (worker start to close), of this machine's "
                 + Runtime.getRuntime().availableProcessors() + ".");
         return report.build();

@@ -148,9 +148,9 @@ public final class PassthroughLadder implements Suite {
         }
         report.note("CPU us/record: CPU time of the stage's Java threads (stream, producer network, admin, global and "
                 + "state-updater threads) from the start of the steady window to its last output record (sampled every "
-                + "20 ms), per record of the window; it barely depends on what else runs on the machine, so its ratio "
-                + "is the one to trust on a loaded host. Native RocksDB threads are not counted (RocksDB calls made "
-                + "on the stream thread are).");
+                + "20 ms), per record of the window; it moves less than the rate with what else runs on the machine, "
+                + "though on a shared virtual machine it moves too: read the medians. Native RocksDB threads are not "
+                + "counted (RocksDB calls made on the stream thread are).");
         report.note("Both Streams stages run one stream thread, producer linger " + RouterConfig.defaults("x", "y").lingerMs()
                 + " ms (the router's default), default commit interval of their guarantee; request ~" + avroBytes
                 + " bytes in Avro.");

@@ -3,6 +3,7 @@ package dev.detour.bench.internal;
 import dev.detour.bench.BenchEnvironment;
 import dev.detour.client.DetourClient;
 import dev.detour.client.DetourClientConfig;
+import dev.detour.core.ScratchDirectory;
 import dev.detour.core.Topics;
 import dev.detour.providers.ProviderAdapters;
 import dev.detour.router.Router;
@@ -17,7 +18,6 @@ import dev.detour.worker.AdapterRegistry;
 import dev.detour.worker.DeploymentCatalog;
 import dev.detour.worker.Worker;
 import dev.detour.worker.WorkerConfig;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
@@ -35,13 +35,15 @@ public final class BenchPipeline implements AutoCloseable {
     private final Router router;
     private final Worker worker;
     private final DetourClient client;
+    private final ScratchDirectory routerState;
     private volatile Consumer<CompletionResult> sink = r -> { };
 
-    private BenchPipeline(Topics topics, Router router, Worker worker, DetourClient client) {
+    private BenchPipeline(Topics topics, Router router, Worker worker, DetourClient client, ScratchDirectory routerState) {
         this.topics = topics;
         this.router = router;
         this.worker = worker;
         this.client = client;
+        this.routerState = routerState;
     }
 
     /**
@@ -63,12 +65,13 @@ public final class BenchPipeline implements AutoCloseable {
                         ConfigRecord.newBuilder().setTenant(tenant).build())).get();
             }
         }
+        ScratchDirectory routerState = ScratchDirectory.create("bench-router");
         RouterConfig routerConfig = RouterConfig.defaults(env.bootstrapServers(), env.registryUrl())
                 .withTopics(topics)
                 .withApplicationId(topics.prefix() + "router")
                 .withInstanceId("bench-router")
                 .withGuarantee(guarantee)
-                .withStateDir(Files.createTempDirectory("bench-router"))
+                .withStateDir(routerState.path())
                 .withInMemoryState(true)
                 .withStreamsOverrides(env.clientOverrides());
         Router router = Router.start(routerConfig, env.serdes());
@@ -86,7 +89,7 @@ public final class BenchPipeline implements AutoCloseable {
                 AdapterRegistry.forCatalog(deployments, ProviderAdapters.defaultHttpClient()), deployments);
         DetourClient client = DetourClient.create(new DetourClientConfig(env.bootstrapServers(), env.registryUrl(),
                 topics.prefix(), env.clientOverrides()));
-        BenchPipeline pipeline = new BenchPipeline(topics, router, worker, client);
+        BenchPipeline pipeline = new BenchPipeline(topics, router, worker, client, routerState);
         client.addListener(r -> pipeline.sink.accept(r));
         return pipeline;
     }
@@ -132,5 +135,6 @@ public final class BenchPipeline implements AutoCloseable {
         client.close();
         worker.close();
         router.close();
+        routerState.close();
     }
 }

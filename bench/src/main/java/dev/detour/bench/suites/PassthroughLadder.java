@@ -11,12 +11,11 @@ import dev.detour.bench.report.SuiteReport;
 import dev.detour.bench.report.TargetCheck;
 import dev.detour.core.Topics;
 import dev.detour.router.Router;
+import dev.detour.core.ScratchDirectory;
 import dev.detour.router.RouterConfig;
 import dev.detour.router.RouterConfig.ProcessingGuarantee;
 import dev.detour.schema.CompletionRequest;
 import dev.detour.schema.ConfigRecord;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -259,11 +258,12 @@ public final class PassthroughLadder implements Suite {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
                 g == ProcessingGuarantee.EXACTLY_ONCE_V2 ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("bench-passthrough").toString());
+        ScratchDirectory state = ScratchDirectory.create("bench-passthrough");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, state.path().toString());
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG),
                 RouterConfig.defaults("x", "y").lingerMs());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
+        try (state; KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();
             StageCpu cpu = StageCpu.fromFirstOutput(env.clientProperties(), out, prefix + "app",
                     () -> !steady || streams.state() == KafkaStreams.State.RUNNING, Duration.ofSeconds(120));
@@ -279,15 +279,16 @@ public final class PassthroughLadder implements Suite {
         env.createAppendTimeTopic(topics.provider(provider), BenchEnvironment.PARTITIONS);
         preload(env, topics.requests(), n, ConfigRecord.newBuilder().setCatalog(BenchCatalog.single(provider)).build(),
                 topics.config());
-        Path stateDir = Files.createTempDirectory("bench-router");
+        ScratchDirectory state = ScratchDirectory.create("bench-router");
         RouterConfig config = RouterConfig.defaults(env.bootstrapServers(), env.registryUrl())
                 .withTopics(topics)
                 .withApplicationId(topics.prefix() + "router")
                 .withInstanceId("bench-router")
                 .withGuarantee(g)
-                .withStateDir(stateDir)
+                .withStateDir(state.path())
                 .withStreamsOverrides(env.clientOverrides());
-        try (Router router = Router.start(config, env.serdes())) {
+        // Closed in reverse: the router first, then its RocksDB files go.
+        try (state; Router router = Router.start(config, env.serdes())) {
             StageCpu cpu = StageCpu.fromFirstOutput(env.clientProperties(), topics.provider(provider),
                     config.applicationId(), () -> !steady || router.state() == KafkaStreams.State.RUNNING,
                     Duration.ofSeconds(120));

@@ -58,7 +58,8 @@ final class ChildJvm implements AutoCloseable {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        Thread hook = new Thread(process::destroyForcibly, "bench-" + name + "-stop");
+        // Asked to stop, not killed: the broker's own shutdown hook deletes its data directory.
+        Thread hook = new Thread(() -> stop(process, stopTimeout), "bench-" + name + "-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return new ChildJvm(process, awaitReady(name, process, ready, startTimeout), hook, stopTimeout);

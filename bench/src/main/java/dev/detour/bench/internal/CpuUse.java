@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,7 +14,7 @@ import java.util.Map;
  * a row was. NaN where {@code /proc} cannot be read.
  */
 public final class CpuUse {
-    /** Linux reports process times in USER_HZ ticks, 100 per second on every architecture's ABI. */
+    /** Linux reports process times in USER_HZ ticks: 100 per second on x86-64 and arm64. */
     private static final double TICKS_PER_SECOND = 100.0;
 
     private final Map<String, Long> pids;
@@ -40,7 +41,7 @@ public final class CpuUse {
         double machine = Double.NaN;
         if (machineStart != null && machineEnd != null && machineEnd[1] > machineStart[1]) {
             double busyShare = (double) (machineEnd[0] - machineStart[0]) / (machineEnd[1] - machineStart[1]);
-            machine = busyShare * Runtime.getRuntime().availableProcessors();
+            machine = busyShare * machineEnd[2];
         }
         Map<String, Double> byProcess = new LinkedHashMap<>();
         pids.forEach((name, pid) -> {
@@ -53,7 +54,7 @@ public final class CpuUse {
     }
 
     /**
-     * @param machineCores cores busy on the whole machine (of {@link Runtime#availableProcessors()})
+     * @param machineCores cores busy on the whole machine
      * @param processCores cores busy per labelled process
      */
     public record Figures(double machineCores, Map<String, Double> processCores) {
@@ -62,17 +63,23 @@ public final class CpuUse {
         }
     }
 
-    /** {busy, total} ticks of all cores since boot, from the first line of /proc/stat; null if unreadable. */
+    /**
+     * {busy, total} ticks of all cores since boot (the first line of /proc/stat) and the number of cores
+     * it counts (its cpuN lines: the machine's, which a container's CPU limit does not change); null if
+     * unreadable.
+     */
     private static long[] machineTicks() {
         try {
-            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            List<String> lines = Files.readAllLines(Path.of("/proc/stat"));
+            String[] f = lines.get(0).trim().split("\\s+");
             // cpu user nice system idle iowait irq softirq steal (guest time is already in user)
             long total = 0;
             for (int i = 1; i <= 8 && i < f.length; i++) {
                 total += Long.parseLong(f[i]);
             }
             long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
-            return new long[] {total - idle, total};
+            long cores = lines.stream().filter(l -> l.matches("cpu\\d+ .*")).count();
+            return new long[] {total - idle, total, cores};
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -135,8 +135,8 @@ public final class PipelineOverhead implements Suite {
         report.table(new SuiteReport.Table("Where the overhead goes (ms, per hop; broker append times and the attempt's "
                 + "call start and end, wall clock to about 1 ms; percentiles of each hop on its own do not add up to the total's)",
                 hopColumns, hopRows));
-        report.table(new SuiteReport.Table("CPU during each row (cores busy, of "
-                + Runtime.getRuntime().availableProcessors() + "; the machine's counts every process on the host)",
+        report.table(new SuiteReport.Table("CPU during each row (cores busy; the machine's column counts every "
+                + "process on the host)",
                 List.of("jobs/s", "router", "provider ms", "machine", BENCH_JVM, BROKER, SIMULATOR), cpuRows));
         StringBuilder spans = new StringBuilder("Hops: ");
         for (Hop h : Hop.values()) {

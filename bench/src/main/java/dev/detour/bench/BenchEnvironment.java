@@ -1,7 +1,7 @@
 package dev.detour.bench;
 
-import dev.detour.core.TopicProvisioner;
 import dev.detour.bench.internal.BrokerProcess;
+import dev.detour.core.TopicProvisioner;
 import dev.detour.core.Topics;
 import dev.detour.kafka.EmbeddedKafka;
 import dev.detour.registry.RegistryConfig;
@@ -25,9 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one broker and registry every suite of a run shares: an embedded single-node KRaft broker, in
- * its own JVM by default (see {@link BrokerProcess}), or the cluster in {@code KAFKA_BOOTSTRAP_SERVERS} and the project's own schema registry server
- * (or {@code SCHEMA_REGISTRY_URL}, or an in-memory {@code mock://} registry). Each suite asks for its
+ * The one broker and registry every suite of a run shares: an embedded single-node KRaft broker (in
+ * its own JVM by default, see {@link BrokerProcess}) or the cluster in {@code KAFKA_BOOTSTRAP_SERVERS},
+ * and the project's own schema registry server (or {@code SCHEMA_REGISTRY_URL}, or an in-memory
+ * {@code mock://} registry). Each suite asks for its
  * own topic prefix, so runs never read each other's records.
  */
 public final class BenchEnvironment implements AutoCloseable {

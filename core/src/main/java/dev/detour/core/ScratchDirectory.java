@@ -10,9 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A temporary directory deleted with everything in it when closed: the state directory of a
- * short-lived Kafka Streams instance (a benchmark stage), whose RocksDB files would otherwise pile up
- * in the temp directory run after run (a gigabyte after a few dozen bench runs).
+ * A temporary directory deleted with everything in it when closed: the state directories of
+ * short-lived Kafka Streams instances (a benchmark stage, the demo's embedded runtime), whose RocksDB
+ * files would otherwise pile up in the temp directory run after run (a gigabyte after a few dozen
+ * bench runs).
  */
 public final class ScratchDirectory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ScratchDirectory.class);

@@ -31,7 +31,7 @@ public final class CpuUse {
 
     /** Starts counting, for the machine and for the processes by label (e.g. "broker" -> its pid). */
     public static CpuUse start(Map<String, Long> pids) {
-        return new CpuUse(new LinkedHashMap<>(pids));
+        return new CpuUse(pids);
     }
 
     /** Cores busy since the start: the machine's, and each process's by label. */

@@ -1,5 +1,6 @@
 package dev.detour.cli.runtime;
 
+import dev.detour.core.ScratchDirectory;
 import dev.detour.core.TopicProvisioner;
 import dev.detour.core.Topics;
 import dev.detour.core.catalog.CatalogLoader;
@@ -24,18 +25,13 @@ import dev.detour.worker.AdapterRegistry;
 import dev.detour.worker.DeploymentCatalog;
 import dev.detour.worker.Worker;
 import dev.detour.worker.WorkerConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,7 +102,8 @@ public final class EmbeddedRuntime implements AutoCloseable {
     }
 
     private final List<AutoCloseable> started = new ArrayList<>();
-    private final Path stateDir;
+    /** Router and ledger state, deleted on close. */
+    private final ScratchDirectory stateDir = ScratchDirectory.create("detour-runtime-");
     private EmbeddedKafka kafka;
     private String bootstrapServers;
     private SchemaRegistryServer registry;
@@ -118,11 +115,6 @@ public final class EmbeddedRuntime implements AutoCloseable {
     private Ledger ledger;
 
     private EmbeddedRuntime() {
-        try {
-            this.stateDir = Files.createTempDirectory("detour-runtime-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     public static EmbeddedRuntime start(Options options) {
@@ -177,7 +169,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
         router = Router.start(RouterConfig.defaults(bootstrapServers, registry.url())
                 .withTopics(topics)
                 .withApplicationId(topics.prefix() + "router")
-                .withStateDir(stateDir.resolve("router"))
+                .withStateDir(stateDir.path().resolve("router"))
                 .withInMemoryState(true)
                 .withStreamsOverrides(o.client("router")));
         started.add(router);
@@ -199,7 +191,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
             started.add(w);
         }
 
-        ledger = Ledger.start(LedgerConfig.forRegistry(bootstrapServers, registry.url(), stateDir.resolve("ledger"))
+        ledger = Ledger.start(LedgerConfig.forRegistry(bootstrapServers, registry.url(), stateDir.path().resolve("ledger"))
                 .withTopics(topics)
                 .withApplicationId(topics.prefix() + "ledger")
                 .withHttp("127.0.0.1", 0, "127.0.0.1")
@@ -254,10 +246,6 @@ public final class EmbeddedRuntime implements AutoCloseable {
             }
         }
         started.clear();
-        try (Stream<Path> paths = Files.walk(stateDir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            log.debug("could not delete {}", stateDir, e);
-        }
+        stateDir.close();
     }
 }

@@ -94,9 +94,7 @@ public final class Router implements AutoCloseable {
         if (c.stateDir() != null) {
             p.put(StreamsConfig.STATE_DIR_CONFIG, c.stateDir().toString());
         }
-        if (c.commitInterval() != null) {
-            p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.commitInterval().toMillis());
-        }
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.effectiveCommitInterval().toMillis());
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), c.lingerMs());
         // Requests and retries share a task; their relative order by timestamp does not matter, so
         // never hold a request back waiting for the other topic's data.

@@ -19,7 +19,7 @@ import java.util.Map;
  * @param guarantee processing guarantee of the request path
  * @param streamThreads Kafka Streams threads
  * @param stateDir state directory, or null for Kafka Streams' default
- * @param commitInterval commit interval (Kafka Streams default under the chosen guarantee when null)
+ * @param commitInterval commit interval, or null for {@link #effectiveCommitInterval() the guarantee's default}
  * @param lingerMs producer linger; 0, because every routed request waits for it (under load the producer
  *                 still batches what queues up while earlier sends are in flight)
  * @param breaker circuit breaker thresholds
@@ -52,8 +52,25 @@ public record RouterConfig(
     /** Processing guarantee of the request path; see docs/router.md for why at-least-once is the default. */
     public enum ProcessingGuarantee { AT_LEAST_ONCE, EXACTLY_ONCE_V2 }
 
+    /**
+     * At-least-once commits every second, not every 30 s (Kafka Streams' default): what a crash
+     * re-delivers is routed again, and each re-routed request is a second paid provider call, so the
+     * interval bounds that cost to about a second of traffic. The worker commits at the same pace.
+     */
+    public static final Duration AT_LEAST_ONCE_COMMIT_INTERVAL = Duration.ofSeconds(1);
+    /** Kafka Streams' exactly-once default: read_committed consumers see a routed request at its commit. */
+    public static final Duration EXACTLY_ONCE_COMMIT_INTERVAL = Duration.ofMillis(100);
+
     public RouterConfig {
         streamsOverrides = Map.copyOf(streamsOverrides);
+    }
+
+    /** The configured commit interval, else the guarantee's default. */
+    public Duration effectiveCommitInterval() {
+        if (commitInterval != null) {
+            return commitInterval;
+        }
+        return guarantee == ProcessingGuarantee.AT_LEAST_ONCE ? AT_LEAST_ONCE_COMMIT_INTERVAL : EXACTLY_ONCE_COMMIT_INTERVAL;
     }
 
     public static RouterConfig defaults(String bootstrapServers, String schemaRegistryUrl) {

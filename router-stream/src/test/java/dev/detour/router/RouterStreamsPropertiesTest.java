@@ -1,0 +1,39 @@
+package dev.detour.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.detour.router.RouterConfig.ProcessingGuarantee;
+import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class RouterStreamsPropertiesTest {
+    private final RouterConfig base = RouterConfig.defaults("localhost:9092", "mock://x");
+
+    @Test
+    void atLeastOnceCommitsEverySecondNotEveryThirtySeconds() {
+        assertThat(commitIntervalMs(base)).isEqualTo(1_000L);
+    }
+
+    @Test
+    void exactlyOnceKeepsKafkaStreamsHundredMilliseconds() {
+        assertThat(commitIntervalMs(base.withGuarantee(ProcessingGuarantee.EXACTLY_ONCE_V2))).isEqualTo(100L);
+    }
+
+    @Test
+    void aConfiguredIntervalWinsUnderEitherGuarantee() {
+        RouterConfig configured = RouterSettings.apply(base, Map.of("commit-interval-ms", "250"));
+        assertThat(commitIntervalMs(configured)).isEqualTo(250L);
+        assertThat(commitIntervalMs(configured.withGuarantee(ProcessingGuarantee.EXACTLY_ONCE_V2))).isEqualTo(250L);
+    }
+
+    @Test
+    void aStreamsOverrideIsAppliedLast() {
+        RouterConfig overridden = base.withStreamsOverrides(Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "30000"));
+        assertThat(Router.streamsProperties(overridden).get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("30000");
+    }
+
+    private static long commitIntervalMs(RouterConfig c) {
+        return (Long) Router.streamsProperties(c).get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+    }
+}

@@ -1,5 +1,6 @@
 package dev.detour.bench;
 
+import dev.detour.bench.internal.SuiteProcess;
 import dev.detour.bench.report.MarkdownReport;
 import dev.detour.bench.report.ResultsFile;
 import dev.detour.bench.report.SuiteReport;
@@ -9,22 +10,27 @@ import dev.detour.bench.suites.GatewayOverhead;
 import dev.detour.bench.suites.PassthroughLadder;
 import dev.detour.bench.suites.PipelineOverhead;
 import dev.detour.bench.suites.WorkerConcurrencySweep;
+import dev.detour.core.ProcessDefaults;
+import dev.detour.core.ScratchDirectory;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import dev.detour.core.ProcessDefaults;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code detour bench [suite...] [--quick] [--out bench-results.json]}: starts one broker and registry,
- * runs the suites one after the other, prints a Markdown table per suite and writes the JSON file.
- * A suite that fails is reported and the others still run; the exit code is then 1.
+ * {@code detour bench [suite...] [--quick] [--out bench-results.json]}: runs the suites one after the
+ * other, each in a bench JVM with a broker and registry of its own (full mode) or all in this one on
+ * one broker ({@code --quick} or {@code --jvm shared}), prints a Markdown table per suite and writes
+ * the JSON file. A suite that fails is reported and the others still run; the exit code is then 1.
  */
 public final class BenchRunner {
     private BenchRunner() {}
@@ -36,7 +42,8 @@ public final class BenchRunner {
     }
 
     public static void main(String[] args) {
-        if (System.getProperty("logback.configurationFile") == null) {
+        // A suite's own JVM keeps the class path's configuration, as the run that started it does.
+        if (System.getProperty("logback.configurationFile") == null && !List.of(args).contains(BenchOptions.PART_OF_RUN)) {
             // Standalone runs keep Kafka's INFO chatter out of the tables; the cli brings its own config.
             System.setProperty("logback.configurationFile", "dev/detour/bench/bench-logback.xml");
         }
@@ -66,14 +73,25 @@ public final class BenchRunner {
             all.forEach(s -> out.println("  " + s.name() + ": " + s.description()));
             return 0;
         }
+        if (options.jvm() == BenchOptions.Jvm.PER_SUITE && options.suites().size() > 1) {
+            return runEachInItsOwnJvm(options, out);
+        }
+        if (options.partOfRun()) {
+            SuiteProcess.exitWithParent();
+        }
         Instant started = Instant.now();
         List<SuiteReport> reports = new ArrayList<>();
         boolean failed = false;
-        out.println("## detour bench (" + (options.quick() ? "quick" : "full") + ") " + started);
+        if (!options.partOfRun()) {
+            out.println("## detour bench (" + (options.quick() ? "quick" : "full") + ") " + started);
+            out.println();
+        }
         try (BenchEnvironment env = BenchEnvironment.start(options.registry(), options.broker())) {
             Map<String, Object> facts = environment(env);
-            out.println();
-            facts.forEach((k, v) -> out.println("- " + k + ": " + v));
+            // A suite of a per-suite run shows only what differs from the run's header: its broker and registry.
+            facts.entrySet().stream()
+                    .filter(f -> !options.partOfRun() || f.getKey().equals("kafka") || f.getKey().equals("schema_registry"))
+                    .forEach(f -> out.println("- " + f.getKey() + ": " + f.getValue()));
             out.println();
             for (String name : options.suites()) {
                 Suite suite = all.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
@@ -97,10 +115,71 @@ public final class BenchRunner {
                 out.flush();
             }
             ResultsFile.write(options.out(), new ResultsFile.Run(started, options.quick() ? "quick" : "full", facts, reports));
-            out.println("results written to " + options.out().toAbsolutePath());
+            if (!options.partOfRun()) {
+                out.println("results written to " + options.out().toAbsolutePath());
+            }
         } catch (Exception e) {
             log().error("bench run failed", e);
             out.println("detour bench: " + e.getMessage());
+            return 1;
+        }
+        return failed ? 1 : 0;
+    }
+
+    /**
+     * Each suite in a child JVM running this class with the same options for that suite alone; their
+     * tables are relayed as they come, their results files merged into one, each suite with the
+     * environment (broker, registry) it ran on.
+     */
+    private static int runEachInItsOwnJvm(BenchOptions options, PrintStream out) {
+        Instant started = Instant.now();
+        String mode = options.quick() ? "quick" : "full";
+        out.println("## detour bench (" + mode + ") " + started);
+        out.println();
+        Map<String, Object> facts = hostFacts();
+        facts.put("suites_run", "each in a bench JVM of its own, with its own embedded broker and registry (--jvm per-suite)");
+        facts.forEach((k, v) -> out.println("- " + k + ": " + v));
+        out.println();
+        List<Object> suites = new ArrayList<>();
+        boolean failed = false;
+        try {
+            try (ScratchDirectory dir = ScratchDirectory.create("detour-bench-suites")) {
+                for (String name : options.suites()) {
+                    Path file = dir.path().resolve(name + ".json");
+                    List<String> args = new ArrayList<>(List.of(name, "--out", file.toString(), "--registry",
+                            options.registry(), "--broker", options.broker().option(), "--jvm", "shared",
+                            BenchOptions.PART_OF_RUN));
+                    if (options.quick()) {
+                        args.add("--quick");
+                    }
+                    int exit = SuiteProcess.run(BenchRunner.class, args, out);
+                    failed |= exit != 0;
+                    if (Files.exists(file)) {
+                        Map<?, ?> results = ResultsFile.read(file);
+                        for (Object suite : (List<?>) results.get("suites")) {
+                            Map<Object, Object> entry = new LinkedHashMap<>((Map<?, ?>) suite);
+                            entry.put("environment", results.get("environment"));
+                            suites.add(entry);
+                        }
+                    } else {
+                        SuiteReport report = new SuiteReport.Builder(name, "FAILED", "error")
+                                .row("its JVM exited with " + exit + " and wrote no results")
+                                .note("the suite's own JVM exited with " + exit + " before writing its results; see the log")
+                                .build();
+                        suites.add(report);
+                        out.println(MarkdownReport.render(report));
+                    }
+                }
+            }
+            ResultsFile.write(options.out(), new ResultsFile.Run(started, mode, facts, suites));
+            out.println("results written to " + options.out().toAbsolutePath());
+        } catch (IOException e) {
+            log().error("bench run failed", e);
+            out.println("detour bench: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.println("detour bench: interrupted");
             return 1;
         }
         return failed ? 1 : 0;
@@ -117,6 +196,14 @@ public final class BenchRunner {
 
     /** Facts that qualify every figure of the run. */
     static Map<String, Object> environment(BenchEnvironment env) {
+        Map<String, Object> m = hostFacts();
+        m.put("kafka", env.brokerDescription());
+        m.put("schema_registry", env.registryUrl());
+        return m;
+    }
+
+    /** The machine and this JVM. */
+    static Map<String, Object> hostFacts() {
         Map<String, Object> m = new LinkedHashMap<>();
         var os = ManagementFactory.getOperatingSystemMXBean();
         m.put("host", hostName());
@@ -128,8 +215,6 @@ public final class BenchRunner {
         m.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        m.put("kafka", env.brokerDescription());
-        m.put("schema_registry", env.registryUrl());
         return m;
     }
 

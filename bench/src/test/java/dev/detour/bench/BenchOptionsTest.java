@@ -31,6 +31,19 @@ class BenchOptionsTest {
     }
 
     @Test
+    void aFullRunGivesEachSuiteItsOwnJvmAQuickOneSharesOne() {
+        assertThat(BenchOptions.parse(new String[0], KNOWN).jvm()).isEqualTo(BenchOptions.Jvm.PER_SUITE);
+        assertThat(BenchOptions.parse(new String[] {"--quick"}, KNOWN).jvm()).isEqualTo(BenchOptions.Jvm.SHARED);
+        assertThat(BenchOptions.parse(new String[] {"--jvm", "shared"}, KNOWN).jvm()).isEqualTo(BenchOptions.Jvm.SHARED);
+        assertThat(BenchOptions.parse(new String[] {"--quick", "--jvm=per-suite"}, KNOWN).jvm())
+                .isEqualTo(BenchOptions.Jvm.PER_SUITE);
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--jvm", "forked"}, KNOWN))
+                .hasMessageContaining("--jvm is per-suite or shared, not 'forked'");
+        assertThat(BenchOptions.parse(new String[0], KNOWN).partOfRun()).isFalse();
+        assertThat(BenchOptions.parse(new String[] {BenchOptions.PART_OF_RUN}, KNOWN).partOfRun()).isTrue();
+    }
+
+    @Test
     void suitesQuickOutAndRegistry() {
         BenchOptions o = BenchOptions.parse(new String[] {"failover", "passthrough", "--quick", "--out=r.json",
                 "--registry", "mock"}, KNOWN);

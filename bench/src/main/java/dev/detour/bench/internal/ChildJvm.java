@@ -120,7 +120,8 @@ final class ChildJvm implements AutoCloseable {
         removeHook(shutdownHook);
     }
 
-    private static void stop(Process process, Duration timeout) {
+    /** Asks the process to stop (SIGTERM), and kills it when it has not ended within {@code timeout}. */
+    static void stop(Process process, Duration timeout) {
         process.destroy();
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -20,9 +20,10 @@ public final class ResultsFile {
      * @param startedAt when the run began
      * @param mode "quick" or "full"
      * @param environment machine and broker facts (cores, heap, bootstrap servers, registry)
-     * @param suites the reports in run order
+     * @param suites the reports in run order: {@link SuiteReport}s, or suites as {@link #read} returns them
+     *     (from the files of suites that ran in their own JVM)
      */
-    public record Run(Instant startedAt, String mode, Map<String, Object> environment, List<SuiteReport> suites) {}
+    public record Run(Instant startedAt, String mode, Map<String, Object> environment, List<?> suites) {}
 
     public static void write(Path file, Run run) throws IOException {
         Path parent = file.toAbsolutePath().getParent();

@@ -63,107 +63,119 @@ public final class WorkerConcurrencySweep implements Suite {
                 "simulator RSS MB / threads (peak)");
         int ports = BenchEnvironment.ephemeralPorts();
         try (SimulatorProcess sim = SimulatorProcess.start(7, SIMULATOR_HEAP_MB)) {
-            for (int latency : latencies) {
-                for (int n : inFlight) {
-                    String provider = "sweep" + n + "x" + latency;
-                    // The simulator is another process: each call in flight holds one socket here, plus
-                    // idle pooled connections (at most ProcessDefaults.HTTP_CLIENT_POOL_SIZE), plus the broker's files.
-                    long needed = n + ProcessDefaults.HTTP_CLIENT_POOL_SIZE + 2_000L;
-                    String skip = BenchEnvironment.freeFileDescriptors() < needed
-                            ? "it needs about " + needed + " file descriptors in the bench JVM and "
-                                    + BenchEnvironment.freeFileDescriptors() + " are free (raise ulimit -n)"
-                            : n > ports ? "it needs " + n + " loopback connections and " + ports
-                                    + " ephemeral ports exist (net.ipv4.ip_local_port_range)"
-                            : null;
-                    if (skip != null) {
-                        report.row(n, latency, "skipped", "n/a", n * 1000.0 / latency, "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a",
-                                "n/a", "n/a", "n/a", "n/a", "n/a", "n/a");
-                        report.note(n + " in flight at " + latency + " ms skipped: " + skip);
-                        continue;
+            // In full mode the first configuration runs once unreported first: the worker, its HTTP client and
+            // the raw loop are then compiled by the JIT when measured, as in a worker that has been running.
+            List<int[]> configurations = new ArrayList<>();
+            if (!quick) {
+                configurations.add(new int[] {latencies.get(0), inFlight.get(0), 1});
+            }
+            latencies.forEach(latency -> inFlight.forEach(n -> configurations.add(new int[] {latency, n, 0})));
+            for (int[] configuration : configurations) {
+                int latency = configuration[0];
+                int n = configuration[1];
+                boolean warmUp = configuration[2] == 1;
+                String provider = "sweep" + n + "x" + latency + (warmUp ? "warm" : "");
+                // The simulator is another process: each call in flight holds one socket here, plus
+                // idle pooled connections (at most ProcessDefaults.HTTP_CLIENT_POOL_SIZE), plus the broker's files.
+                long needed = n + ProcessDefaults.HTTP_CLIENT_POOL_SIZE + 2_000L;
+                String skip = BenchEnvironment.freeFileDescriptors() < needed
+                        ? "it needs about " + needed + " file descriptors in the bench JVM and "
+                                + BenchEnvironment.freeFileDescriptors() + " are free (raise ulimit -n)"
+                        : n > ports ? "it needs " + n + " loopback connections and " + ports
+                                + " ephemeral ports exist (net.ipv4.ip_local_port_range)"
+                        : null;
+                if (skip != null) {
+                    report.row(n, latency, "skipped", "n/a", n * 1000.0 / latency, "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a",
+                            "n/a", "n/a", "n/a", "n/a", "n/a", "n/a");
+                    report.note(n + " in flight at " + latency + " ms skipped: " + skip);
+                    continue;
+                }
+                sim.put(provider, ProviderScript.healthy().withLatency(ProviderScript.Latency.fixed(latency)));
+                Catalog catalog = BenchCatalog.of(List.of(new BenchCatalog.Entry(provider, "model-a", Tier.PRIMARY,
+                        150_000, 600_000)), sim::baseUrl);
+                // Enough rounds to reach a steady state; 60 ms rows are capped so a slow machine still ends.
+                int rounds = latency >= 1_000 ? 4 : 10;
+                int jobs = Math.max(200, Math.min(n * rounds, quick ? 1_000 : 60_000));
+                double ideal = n * 1000.0 / latency;
+                Topics topics = env.pipelineTopics("sweep-" + n + "-" + latency);
+                env.createTopic(topics.provider(provider), BenchEnvironment.PARTITIONS, java.util.Map.of());
+                preload(env, topics, catalog, provider, jobs);
+                // The reference: the same calls with no Kafka and no worker, N at a time, on the same client.
+                double raw = rawHttpRate(sim.baseUrl(provider), n, jobs);
+                AppendSpan span;
+                int peak;
+                double meanInFlight;
+                WorkerCalls calls;
+                long failedJobs;
+                JvmSampler jvm = JvmSampler.startWatching(sim.pid());
+                try (jvm) {
+                    DeploymentCatalog deployments = DeploymentCatalog.of(catalog);
+                    WorkerConfig config = WorkerConfig.builder(env.bootstrapServers(), env.registryUrl())
+                            .topicPrefix(topics.prefix())
+                            .providers(List.of(provider))
+                            .groupId(topics.prefix() + "workers")
+                            .instanceId("bench-sweep")
+                            .maxInFlightTotal(n)
+                            .maxInFlightPerProvider(n)
+                            .kafkaProperties(env.clientOverrides())
+                            .build();
+                    // The worker's production HTTP client, closed with the configuration: its pool keeps
+                    // idle connections alive (30 s), and 10,000 of them would starve the next one of
+                    // file descriptors.
+                    HttpClient http = ProviderAdapters.defaultHttpClient();
+                    try (http;
+                         Worker worker = Worker.start(config, AdapterRegistry.forCatalog(deployments, http), deployments);
+                         InFlightSampler inFlightSamples = InFlightSampler.start(worker)) {
+                        span = AppendSpan.awaitAndScan(env.clientProperties(), List.of(topics.results()), jobs,
+                                Duration.ofSeconds(quick ? 60 : 300));
+                        peak = worker.peakInFlight();
+                        meanInFlight = inFlightSamples.mean();
+                        calls = WorkerCalls.of(worker);
+                        failedJobs = worker.metrics().jobsEnded(WorkerMetrics.JobEnd.FAILED);
                     }
-                    sim.put(provider, ProviderScript.healthy().withLatency(ProviderScript.Latency.fixed(latency)));
-                    Catalog catalog = BenchCatalog.of(List.of(new BenchCatalog.Entry(provider, "model-a", Tier.PRIMARY,
-                            150_000, 600_000)), sim::baseUrl);
-                    // Enough rounds to reach a steady state; 60 ms rows are capped so a slow machine still ends.
-                    int rounds = latency >= 1_000 ? 4 : 10;
-                    int jobs = Math.max(200, Math.min(n * rounds, quick ? 1_000 : 60_000));
-                    double ideal = n * 1000.0 / latency;
-                    Topics topics = env.pipelineTopics("sweep-" + n + "-" + latency);
-                    env.createTopic(topics.provider(provider), BenchEnvironment.PARTITIONS, java.util.Map.of());
-                    preload(env, topics, catalog, provider, jobs);
-                    // The reference: the same calls with no Kafka and no worker, N at a time, on the same client.
-                    double raw = rawHttpRate(sim.baseUrl(provider), n, jobs);
-                    AppendSpan span;
-                    int peak;
-                    double meanInFlight;
-                    WorkerCalls calls;
-                    long failedJobs;
-                    JvmSampler jvm = JvmSampler.startWatching(sim.pid());
-                    try (jvm) {
-                        DeploymentCatalog deployments = DeploymentCatalog.of(catalog);
-                        WorkerConfig config = WorkerConfig.builder(env.bootstrapServers(), env.registryUrl())
-                                .topicPrefix(topics.prefix())
-                                .providers(List.of(provider))
-                                .groupId(topics.prefix() + "workers")
-                                .instanceId("bench-sweep")
-                                .maxInFlightTotal(n)
-                                .maxInFlightPerProvider(n)
-                                .kafkaProperties(env.clientOverrides())
-                                .build();
-                        // The worker's production HTTP client, closed with the configuration: its pool keeps
-                        // idle connections alive (30 s), and 10,000 of them would starve the next one of
-                        // file descriptors.
-                        HttpClient http = ProviderAdapters.defaultHttpClient();
-                        try (http;
-                             Worker worker = Worker.start(config, AdapterRegistry.forCatalog(deployments, http), deployments);
-                             InFlightSampler inFlightSamples = InFlightSampler.start(worker)) {
-                            span = AppendSpan.awaitAndScan(env.clientProperties(), List.of(topics.results()), jobs,
-                                    Duration.ofSeconds(quick ? 60 : 300));
-                            peak = worker.peakInFlight();
-                            meanInFlight = inFlightSamples.mean();
-                            calls = WorkerCalls.of(worker);
-                            failedJobs = worker.metrics().jobsEnded(WorkerMetrics.JobEnd.FAILED);
-                        }
-                    }
-                    double achieved = span.recordsPerSecond();
-                    String key = n + "_in_flight." + latency + "ms";
-                    // CPU per call over the whole configuration (start-up included): the rate this machine's
-                    // cores could sustain is cores / (CPU per call).
-                    double cpuMsPerCall = jvm.cpuSeconds() * 1000 / Math.max(1, span.count());
-                    double simCpuMsPerCall = jvm.otherCpuSeconds() * 1000 / Math.max(1, span.count());
-                    report.row(n, latency, span.count() + " / " + jobs, failedJobs, ideal, achieved, achieved / ideal, raw, achieved / raw,
-                            peak,
-                            meanInFlight, String.format(Locale.ROOT, "%.0f / %.0f", calls.p50Ms(), calls.p99Ms()),
-                            calls.errors(),
-                            String.format(Locale.ROOT, "%.0f -> %.0f", jvm.baselineHeapMb(), jvm.peakHeapMb()),
-                            jvm.peakHeapAfterGcMb(),
-                            jvm.baselineThreads() + " -> " + jvm.peakThreads(), jvm.peakOpenFds(), jvm.cores(),
-                            jvm.otherCores(), String.format(Locale.ROOT, "%.2f + %.2f", cpuMsPerCall, simCpuMsPerCall),
-                            String.format(Locale.ROOT, "%.0f / %d", jvm.otherPeakRssMb(), jvm.otherPeakThreads()));
-                    report.figure(key + ".jobs_failed", failedJobs);
-                    report.figure(key + ".ideal_per_s", ideal);
-                    report.figure(key + ".achieved_per_s", achieved);
-                    report.figure(key + ".efficiency", achieved / ideal);
-                    report.figure(key + ".raw_http_per_s", raw);
-                    report.figure(key + ".worker_over_raw", achieved / raw);
-                    report.figure(key + ".peak_in_flight", peak);
-                    report.figure(key + ".mean_in_flight", meanInFlight);
-                    report.figure(key + ".call_p50_ms", calls.p50Ms());
-                    report.figure(key + ".call_p99_ms", calls.p99Ms());
-                    report.figure(key + ".call_errors", calls.errors());
-                    report.figure(key + ".peak_heap_mb", jvm.peakHeapMb());
-                    report.figure(key + ".peak_heap_after_gc_mb", jvm.peakHeapAfterGcMb());
-                    report.figure(key + ".peak_platform_threads", jvm.peakThreads());
-                    report.figure(key + ".bench_jvm_cpu_ms_per_call", cpuMsPerCall);
-                    report.figure(key + ".simulator_cpu_ms_per_call", simCpuMsPerCall);
-                    report.figure(key + ".peak_open_fds", jvm.peakOpenFds());
-                    report.figure(key + ".bench_jvm_cores", jvm.cores());
-                    report.figure(key + ".simulator_cores", jvm.otherCores());
-                    report.figure(key + ".simulator_peak_rss_mb", jvm.otherPeakRssMb());
+                }
+                if (warmUp) {
                     env.dropTopics(topics.prefix());
-                    if (span.count() < jobs) {
-                        report.note(key + ": " + span.count() + " of " + jobs + " results before the wait ended");
-                    }
+                    continue;
+                }
+                double achieved = span.recordsPerSecond();
+                String key = n + "_in_flight." + latency + "ms";
+                // CPU per call over the whole configuration (start-up included): the rate this machine's
+                // cores could sustain is cores / (CPU per call).
+                double cpuMsPerCall = jvm.cpuSeconds() * 1000 / Math.max(1, span.count());
+                double simCpuMsPerCall = jvm.otherCpuSeconds() * 1000 / Math.max(1, span.count());
+                report.row(n, latency, span.count() + " / " + jobs, failedJobs, ideal, achieved, achieved / ideal, raw, achieved / raw,
+                        peak,
+                        meanInFlight, String.format(Locale.ROOT, "%.0f / %.0f", calls.p50Ms(), calls.p99Ms()),
+                        calls.errors(),
+                        String.format(Locale.ROOT, "%.0f -> %.0f", jvm.baselineHeapMb(), jvm.peakHeapMb()),
+                        jvm.peakHeapAfterGcMb(),
+                        jvm.baselineThreads() + " -> " + jvm.peakThreads(), jvm.peakOpenFds(), jvm.cores(),
+                        jvm.otherCores(), String.format(Locale.ROOT, "%.2f + %.2f", cpuMsPerCall, simCpuMsPerCall),
+                        String.format(Locale.ROOT, "%.0f / %d", jvm.otherPeakRssMb(), jvm.otherPeakThreads()));
+                report.figure(key + ".jobs_failed", failedJobs);
+                report.figure(key + ".ideal_per_s", ideal);
+                report.figure(key + ".achieved_per_s", achieved);
+                report.figure(key + ".efficiency", achieved / ideal);
+                report.figure(key + ".raw_http_per_s", raw);
+                report.figure(key + ".worker_over_raw", achieved / raw);
+                report.figure(key + ".peak_in_flight", peak);
+                report.figure(key + ".mean_in_flight", meanInFlight);
+                report.figure(key + ".call_p50_ms", calls.p50Ms());
+                report.figure(key + ".call_p99_ms", calls.p99Ms());
+                report.figure(key + ".call_errors", calls.errors());
+                report.figure(key + ".peak_heap_mb", jvm.peakHeapMb());
+                report.figure(key + ".peak_heap_after_gc_mb", jvm.peakHeapAfterGcMb());
+                report.figure(key + ".peak_platform_threads", jvm.peakThreads());
+                report.figure(key + ".bench_jvm_cpu_ms_per_call", cpuMsPerCall);
+                report.figure(key + ".simulator_cpu_ms_per_call", simCpuMsPerCall);
+                report.figure(key + ".peak_open_fds", jvm.peakOpenFds());
+                report.figure(key + ".bench_jvm_cores", jvm.cores());
+                report.figure(key + ".simulator_cores", jvm.otherCores());
+                report.figure(key + ".simulator_peak_rss_mb", jvm.otherPeakRssMb());
+                env.dropTopics(topics.prefix());
+                if (span.count() < jobs) {
+                    report.note(key + ": " + span.count() + " of " + jobs + " results before the wait ended");
                 }
             }
         }

@@ -20,8 +20,9 @@ import java.util.List;
  * p99 at 1,000 jobs/s was 23-36 ms against 17-23 ms alone (GC logs of both, 2026-12-02).
  *
  * <p>The child gets this JVM's options (collector, heap, {@code -D} settings such as the passthrough's
- * record count) except a flight recording, whose file each child would overwrite; its standard output
- * is relayed line by line, its standard error is this process's. It stops when this JVM does.
+ * record count) except a flight recording, whose file each child would overwrite, and a debugger's
+ * agent, whose port the first child would hold. Its standard output is relayed line by line, its
+ * standard error is this process's. It stops when this JVM does.
  */
 public final class SuiteProcess {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
@@ -36,7 +37,9 @@ public final class SuiteProcess {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> inherited = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        inherited.stream().filter(a -> !a.startsWith("-XX:StartFlightRecording")).forEach(command::add);
+        inherited.stream()
+                .filter(a -> !a.startsWith("-XX:StartFlightRecording") && !a.startsWith("-agentlib:jdwp"))
+                .forEach(command::add);
         String logback = System.getProperty("logback.configurationFile");
         if (logback != null && inherited.stream().noneMatch(a -> a.startsWith("-Dlogback.configurationFile="))) {
             command.add("-Dlogback.configurationFile=" + logback);

@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -106,8 +107,8 @@ public final class BenchEnvironment implements AutoCloseable {
     }
 
     /** The broker's own process, when it runs in one. */
-    public java.util.OptionalLong brokerPid() {
-        return embedded instanceof BrokerProcess p ? java.util.OptionalLong.of(p.pid()) : java.util.OptionalLong.empty();
+    public OptionalLong brokerPid() {
+        return embedded instanceof BrokerProcess p ? OptionalLong.of(p.pid()) : OptionalLong.empty();
     }
 
     /** How the run's broker is placed, for the report. */

@@ -83,16 +83,13 @@ public final class BenchRunner {
         List<SuiteReport> reports = new ArrayList<>();
         boolean failed = false;
         if (!options.partOfRun()) {
-            out.println("## detour bench (" + (options.quick() ? "quick" : "full") + ") " + started);
-            out.println();
+            header(out, options, started);
         }
         try (BenchEnvironment env = BenchEnvironment.start(options.registry(), options.broker())) {
-            Map<String, Object> facts = environment(env);
+            Map<String, Object> facts = hostFacts();
+            facts.putAll(brokerFacts(env));
             // A suite of a per-suite run shows only what differs from the run's header: its broker and registry.
-            facts.entrySet().stream()
-                    .filter(f -> !options.partOfRun() || f.getKey().equals("kafka") || f.getKey().equals("schema_registry"))
-                    .forEach(f -> out.println("- " + f.getKey() + ": " + f.getValue()));
-            out.println();
+            printFacts(out, options.partOfRun() ? brokerFacts(env) : facts);
             for (String name : options.suites()) {
                 Suite suite = all.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
                 long t0 = System.nanoTime();
@@ -114,7 +111,7 @@ public final class BenchRunner {
                 out.println(MarkdownReport.render(report));
                 out.flush();
             }
-            ResultsFile.write(options.out(), new ResultsFile.Run(started, options.quick() ? "quick" : "full", facts, reports));
+            ResultsFile.write(options.out(), new ResultsFile.Run(started, mode(options), facts, reports));
             if (!options.partOfRun()) {
                 out.println("results written to " + options.out().toAbsolutePath());
             }
@@ -133,13 +130,10 @@ public final class BenchRunner {
      */
     private static int runEachInItsOwnJvm(BenchOptions options, PrintStream out) {
         Instant started = Instant.now();
-        String mode = options.quick() ? "quick" : "full";
-        out.println("## detour bench (" + mode + ") " + started);
-        out.println();
+        header(out, options, started);
         Map<String, Object> facts = hostFacts();
         facts.put("suites_run", "each in a bench JVM of its own, with its own embedded broker and registry (--jvm per-suite)");
-        facts.forEach((k, v) -> out.println("- " + k + ": " + v));
-        out.println();
+        printFacts(out, facts);
         List<Object> suites = new ArrayList<>();
         boolean failed = false;
         try {
@@ -171,7 +165,7 @@ public final class BenchRunner {
                     }
                 }
             }
-            ResultsFile.write(options.out(), new ResultsFile.Run(started, mode, facts, suites));
+            ResultsFile.write(options.out(), new ResultsFile.Run(started, mode(options), facts, suites));
             out.println("results written to " + options.out().toAbsolutePath());
         } catch (IOException e) {
             log().error("bench run failed", e);
@@ -194,9 +188,23 @@ public final class BenchRunner {
         return BenchOptions.USAGE.formatted(String.join(", ", all.stream().map(Suite::name).toList()));
     }
 
-    /** Facts that qualify every figure of the run. */
-    static Map<String, Object> environment(BenchEnvironment env) {
-        Map<String, Object> m = hostFacts();
+    private static String mode(BenchOptions options) {
+        return options.quick() ? "quick" : "full";
+    }
+
+    private static void header(PrintStream out, BenchOptions options, Instant started) {
+        out.println("## detour bench (" + mode(options) + ") " + started);
+        out.println();
+    }
+
+    private static void printFacts(PrintStream out, Map<String, Object> facts) {
+        facts.forEach((k, v) -> out.println("- " + k + ": " + v));
+        out.println();
+    }
+
+    /** Where the run's (or the suite's) broker and registry are. */
+    static Map<String, Object> brokerFacts(BenchEnvironment env) {
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("kafka", env.brokerDescription());
         m.put("schema_registry", env.registryUrl());
         return m;

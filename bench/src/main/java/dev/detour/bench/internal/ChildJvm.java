@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,23 +45,12 @@ final class ChildJvm implements AutoCloseable {
      */
     static ChildJvm start(String name, Class<?> main, List<String> jvmArgs, List<String> args, Pattern ready,
                           Duration startTimeout, Duration stopTimeout) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // The launcher's permissions for libraries (Kafka's use of sun.misc.Unsafe, native access) hold in the child too.
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--sun-misc-unsafe-memory-access") || a.startsWith("--enable-native-access"))
-                .forEach(command::add);
-        command.addAll(jvmArgs);
-        String logback = System.getProperty("logback.configurationFile");
-        if (logback != null) {
-            command.add("-Dlogback.configurationFile=" + logback);
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-        command.addAll(args);
+        List<String> command = command(a -> a.startsWith("--sun-misc-unsafe-memory-access")
+                || a.startsWith("--enable-native-access"), jvmArgs, main, args);
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         // Asked to stop, not killed: the broker's own shutdown hook deletes its data directory.
-        Thread hook = new Thread(() -> stop(process, stopTimeout), "bench-" + name + "-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Thread hook = stopWhenThisJvmExits(name, process, stopTimeout);
         try {
             return new ChildJvm(process, awaitReady(name, process, ready, startTimeout), hook, stopTimeout);
         } catch (IOException | RuntimeException e) {
@@ -68,6 +58,32 @@ final class ChildJvm implements AutoCloseable {
             removeHook(hook);
             throw e;
         }
+    }
+
+    /**
+     * The command that runs {@code main} of this JVM's class path with this JVM's java binary: the options
+     * this JVM was started with that {@code inherit} keeps, then {@code jvmArgs}, this JVM's logback
+     * configuration (unless a kept option names one), the class, then {@code args}.
+     */
+    static List<String> command(Predicate<String> inherit, List<String> jvmArgs, Class<?> main, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(inherit).forEach(command::add);
+        command.addAll(jvmArgs);
+        String logback = System.getProperty("logback.configurationFile");
+        if (logback != null && command.stream().noneMatch(a -> a.startsWith("-Dlogback.configurationFile="))) {
+            command.add("-Dlogback.configurationFile=" + logback);
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(args);
+        return command;
+    }
+
+    /** Registers a shutdown hook that {@linkplain #stop stops} the child if this JVM exits first; returns the hook. */
+    static Thread stopWhenThisJvmExits(String name, Process process, Duration stopTimeout) {
+        Thread hook = new Thread(() -> stop(process, stopTimeout), "bench-" + name + "-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
     }
 
     /** For the child's main: ends the child (shutdown hooks included) when the parent process ends. */
@@ -133,7 +149,8 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    private static void removeHook(Thread hook) {
+    /** Unregisters a hook of {@link #stopWhenThisJvmExits}, unless it is already running. */
+    static void removeHook(Thread hook) {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {

@@ -4,11 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,21 +31,10 @@ public final class SuiteProcess {
      * returns its exit code once it ended.
      */
     public static int run(Class<?> mainClass, List<String> args, PrintStream relay) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> inherited = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        inherited.stream()
-                .filter(a -> !a.startsWith("-XX:StartFlightRecording") && !a.startsWith("-agentlib:jdwp"))
-                .forEach(command::add);
-        String logback = System.getProperty("logback.configurationFile");
-        if (logback != null && inherited.stream().noneMatch(a -> a.startsWith("-Dlogback.configurationFile="))) {
-            command.add("-Dlogback.configurationFile=" + logback);
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
-        command.addAll(args);
+        List<String> command = ChildJvm.command(a -> !a.startsWith("-XX:StartFlightRecording")
+                && !a.startsWith("-agentlib:jdwp"), List.of(), mainClass, args);
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        Thread hook = new Thread(() -> ChildJvm.stop(process, STOP_TIMEOUT), "bench-suite-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Thread hook = ChildJvm.stopWhenThisJvmExits("suite", process, STOP_TIMEOUT);
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = out.readLine()) != null; ) {
                 relay.println(line);
@@ -59,11 +45,7 @@ public final class SuiteProcess {
             if (process.isAlive()) {
                 ChildJvm.stop(process, STOP_TIMEOUT);
             }
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it stops the child itself
-            }
+            ChildJvm.removeHook(hook);
         }
     }
 

@@ -23,6 +23,7 @@ import dev.detour.schema.ResultStatus;
 import dev.detour.schema.Tier;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -200,7 +201,7 @@ public final class PipelineOverhead implements Suite {
             overhead.recordNanos(now - due.get(i) - providerNanos);
             completed.incrementAndGet();
         });
-        Map<String, Long> pids = new java.util.LinkedHashMap<>();
+        Map<String, Long> pids = new LinkedHashMap<>();
         pids.put(BENCH_JVM, ProcessHandle.current().pid());
         env.brokerPid().ifPresent(pid -> pids.put(BROKER, pid));
         pids.put(SIMULATOR, sim.pid());

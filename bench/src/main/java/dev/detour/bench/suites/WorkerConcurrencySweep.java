@@ -50,6 +50,9 @@ public final class WorkerConcurrencySweep implements Suite {
         return "worker rate vs in-flight / latency (100, 1,000, 10,000 in flight; 60 ms and 2 s), heap and threads";
     }
 
+    /** One worker run of the sweep; a warm-up one is not reported. */
+    private record Configuration(int latencyMs, int inFlight, boolean warmUp) {}
+
     @Override
     public SuiteReport run(BenchEnvironment env, boolean quick) throws Exception {
         List<Integer> inFlight = quick ? List.of(10, 100) : List.of(100, 1_000, 10_000);
@@ -65,15 +68,15 @@ public final class WorkerConcurrencySweep implements Suite {
         try (SimulatorProcess sim = SimulatorProcess.start(7, SIMULATOR_HEAP_MB)) {
             // In full mode the first configuration runs once unreported first: the worker, its HTTP client and
             // the raw loop are then compiled by the JIT when measured, as in a worker that has been running.
-            List<int[]> configurations = new ArrayList<>();
+            List<Configuration> configurations = new ArrayList<>();
             if (!quick) {
-                configurations.add(new int[] {latencies.get(0), inFlight.get(0), 1});
+                configurations.add(new Configuration(latencies.get(0), inFlight.get(0), true));
             }
-            latencies.forEach(latency -> inFlight.forEach(n -> configurations.add(new int[] {latency, n, 0})));
-            for (int[] configuration : configurations) {
-                int latency = configuration[0];
-                int n = configuration[1];
-                boolean warmUp = configuration[2] == 1;
+            latencies.forEach(latency -> inFlight.forEach(n -> configurations.add(new Configuration(latency, n, false))));
+            for (Configuration configuration : configurations) {
+                int latency = configuration.latencyMs();
+                int n = configuration.inFlight();
+                boolean warmUp = configuration.warmUp();
                 String provider = "sweep" + n + "x" + latency + (warmUp ? "warm" : "");
                 // The simulator is another process: each call in flight holds one socket here, plus
                 // idle pooled connections (at most ProcessDefaults.HTTP_CLIENT_POOL_SIZE), plus the broker's files.

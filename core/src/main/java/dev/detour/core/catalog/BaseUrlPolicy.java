@@ -188,11 +188,14 @@ public final class BaseUrlPolicy {
         return true;
     }
 
+    /** True when {@code host} is an IPv4 literal ({@link #isIpv4Literal}) or an IPv6 one (it has a colon). */
+    public static boolean isIpLiteral(String host) {
+        return isIpv4Literal(host) || host.indexOf(':') >= 0;
+    }
+
     /** The address when {@code host} is an IP literal (no DNS involved), else empty. */
     private static Optional<InetAddress> literal(String host) {
-        boolean ipv4 = isIpv4Literal(host);
-        boolean ipv6 = host.indexOf(':') >= 0;
-        if (!ipv4 && !ipv6) {
+        if (!isIpLiteral(host)) {
             return Optional.empty();
         }
         try {

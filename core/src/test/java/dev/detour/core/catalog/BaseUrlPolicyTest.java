@@ -99,6 +99,14 @@ class BaseUrlPolicyTest {
     }
 
     @Test
+    void ipLiteralsAreIpv4LiteralsOrHaveAColon() {
+        assertThat(BaseUrlPolicy.isIpLiteral("127.0.0.1")).isTrue();
+        assertThat(BaseUrlPolicy.isIpLiteral("fd00::1")).isTrue();
+        assertThat(BaseUrlPolicy.isIpLiteral("api.example")).isFalse();
+        assertThat(BaseUrlPolicy.isIpLiteral("")).isFalse();
+    }
+
+    @Test
     void theCatalogValidatorResolvesBaseUrlHosts() {
         Catalog catalog = CatalogLoader.parse("""
                 version: "t1"

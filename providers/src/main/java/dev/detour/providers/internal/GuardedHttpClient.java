@@ -57,7 +57,7 @@ public final class GuardedHttpClient extends HttpClient {
     /** IP literals need no DNS: checked on the caller's thread, without a hop. */
     private static boolean literal(HttpRequest request) {
         String host = request.uri().getHost();
-        return host != null && (BaseUrlPolicy.isIpv4Literal(host) || host.indexOf(':') >= 0);
+        return host != null && BaseUrlPolicy.isIpLiteral(host);
     }
 
     @Override

@@ -54,9 +54,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
     private static final Logger log = LoggerFactory.getLogger(JobRouter.class);
 
     static final String PARKED_STORE = "parked-jobs";
-    /** Job id -> record time first accepted, local ({@link SeenJobs}); named apart from earlier layouts. */
-    static final String SEEN_LOOKUP_STORE = "seen-job-lookup";
-    /** The accepted ids in committed batches, changelogged ({@link SeenJobLog}). */
+    /** The accepted ids in committed batches, changelogged ({@link SeenJobLog}); {@link SeenJobs} indexes it. */
     static final String SEEN_LOG_STORE = "seen-job-log";
     static final Duration SEEN_SWEEP_INTERVAL = Duration.ofSeconds(10);
     static final Duration SEEN_LOG_INTERVAL = Duration.ofSeconds(1);
@@ -96,10 +94,8 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.parked = context.getStateStore(PARKED_STORE);
-        // Odd, so never the 0 that marks an entry of another layout.
-        this.seen = new SeenJobs(context.getStateStore(SEEN_LOOKUP_STORE), context.getStateStore(SEEN_LOG_STORE),
-                dedupeWindow.toMillis(), java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1L);
-        seen.load(context.currentStreamTimeMs());
+        this.seen = new SeenJobs(context.getStateStore(SEEN_LOG_STORE), dedupeWindow.toMillis());
+        seen.load();
         this.metrics = new RouterMetrics(context.metrics(), context.taskId().toString());
         this.view = new RouterView(context.getStateStore(RouterGraph.CONFIG_STORE),
                 context.getStateStore(RouterGraph.HEALTH_STORE), context.getStateStore(RouterGraph.BUDGET_STORE),

@@ -106,10 +106,7 @@ public final class RouterGraph {
         t.addProcessor("route", () -> new JobRouter(wiring), "requests", "retries");
         StoreBuilder<KeyValueStore<String, ParkedJob>> parked = Stores.keyValueStoreBuilder(
                 keyValue(config, JobRouter.PARKED_STORE), Serdes.String(), serdes.serde(ParkedJob.class));
-        StoreBuilder<KeyValueStore<String, byte[]>> seenLookup = Stores.keyValueStoreBuilder(
-                keyValue(config, JobRouter.SEEN_LOOKUP_STORE), Serdes.String(), Serdes.ByteArray()).withLoggingDisabled();
         t.addStateStore(parked, "route");
-        t.addStateStore(seenLookup, "route");
         t.addStateStore(SeenJobLog.builder(keyValue(config, JobRouter.SEEN_LOG_STORE)), "route");
 
         // One string per provider, not one per record: the producer and the serializer look the name up in maps.

@@ -3,11 +3,13 @@ package dev.detour.router.internal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
@@ -28,21 +30,27 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
 /**
  * The durable half of job-id dedupe: the ids a task accepted, kept in a changelogged store as batches
  * (sequence number -> packed ids with their record times), written only once the records that brought
- * them in are committed.
+ * them in are committed. It is also where {@link SeenJobs} confirms a hash match: the ids not logged
+ * yet are searched in memory ({@link #pendingTimeOf}), the others in their batch ({@link #loggedTimeOf}).
  *
  * <p>Why batches: one changelog record per request was a second producer send per routed request,
  * about a tenth of the router's CPU. Why only after the commit: an id that reaches the changelog
  * before its routed output reaches the broker can, after a crash, make the re-processed request look
  * re-published, and the job would never be routed. So {@link #flushCache()} (which Kafka Streams calls
  * at the start of a commit, before flushing the producer and committing the input offsets) only sets
- * the interval's ids aside; the next {@link #writeCommitted()} (the next record or punctuation, which run
+ * the interval's ids aside; the next {@link #writeCommitted} (the next record or punctuation, which run
  * after that commit completed) writes them. The price: after a crash or a move to another instance,
  * a re-publication of a job accepted in the last commit interval is not recognised (a duplicate call,
  * never a lost job).
  */
 final class SeenJobLog implements StateStore, CachedStateStore<Long, byte[]> {
-    /** Ids per changelog record: ~50-byte ids keep a batch far below the default 1 MB record limit. */
-    static final int MAX_IDS_PER_BATCH = 5_000;
+    /**
+     * Ids per changelog record: small enough that confirming a re-publication (reading its batch back)
+     * stays cheap, large enough that a fast interval is a few records.
+     */
+    static final int MAX_IDS_PER_BATCH = 1_000;
+    /** Absent from {@link #pendingTimeOf} and {@link #loggedTimeOf}. */
+    static final long ABSENT = Long.MIN_VALUE;
     /** And bytes per record, for long ids. */
     static final int MAX_BATCH_BYTES = 512 * 1024;
 
@@ -54,8 +62,22 @@ final class SeenJobLog implements StateStore, CachedStateStore<Long, byte[]> {
     /** Batch sequence -> newest record time in it, for sweeping; filled by {@link #replay}. */
     private final TreeMap<Long, Long> newestBySeq = new TreeMap<>();
     private long nextSeq;
+    /** The batch read last: re-publications tend to come in runs from the same interval. */
+    private long readSeq = -1;
+    private byte[] readBatch;
 
-    record Sighting(String jobId, long recordTimeMs) {}
+    /** @param hash {@link SeenIdTable#hash} of the id, kept so that no one hashes it twice */
+    record Sighting(String jobId, long recordTimeMs, long hash) {}
+
+    /** Told where each id went when its batch is written. */
+    interface Logged {
+        void logged(long hash, long seq);
+    }
+
+    /** Told each logged id when the log is replayed. */
+    interface Replayed {
+        void sighting(long seq, Sighting s);
+    }
 
     private SeenJobLog(KeyValueStore<Long, byte[]> batches) {
         this.batches = batches;
@@ -66,43 +88,95 @@ final class SeenJobLog implements StateStore, CachedStateStore<Long, byte[]> {
     }
 
     /** An id accepted by the record being processed. */
-    void append(String jobId, long recordTimeMs) {
-        current.add(new Sighting(jobId, recordTimeMs));
-    }
-
-    /** Writes the ids whose commit completed; call while a record or punctuation is being processed. */
-    void writeCommitted() {
-        if (committed.isEmpty()) {
-            return;
-        }
-        List<Sighting> batch = new ArrayList<>();
-        int bytes = 0;
-        for (Sighting s : committed) {
-            int size = Long.BYTES + Integer.BYTES + s.jobId().length() * 3;
-            if (!batch.isEmpty() && (batch.size() == MAX_IDS_PER_BATCH || bytes + size > MAX_BATCH_BYTES)) {
-                write(batch);
-                batch = new ArrayList<>();
-                bytes = 0;
-            }
-            batch.add(s);
-            bytes += size;
-        }
-        write(batch);
-        committed = new ArrayList<>();
+    void append(String jobId, long recordTimeMs, long hash) {
+        current.add(new Sighting(jobId, recordTimeMs, hash));
     }
 
     /**
-     * Every logged sighting, oldest batch first (a later sighting of an id follows an earlier one);
-     * also learns the batches for {@link #sweep}. Call once, after restoration, before use.
+     * Writes the ids whose commit completed, telling {@code onLogged} the batch of each; call while a
+     * record or punctuation is being processed.
      */
-    void replay(BiConsumer<String, Long> sighting) {
+    void writeCommitted(Logged onLogged) {
+        if (committed.isEmpty()) {
+            return;
+        }
+        int from = 0;
+        int bytes = 0;
+        for (int i = 0; i < committed.size(); i++) {
+            int size = Long.BYTES + Integer.BYTES + committed.get(i).jobId().length() * 3;
+            if (i > from && (i - from == MAX_IDS_PER_BATCH || bytes + size > MAX_BATCH_BYTES)) {
+                write(committed.subList(from, i), onLogged);
+                from = i;
+                bytes = 0;
+            }
+            bytes += size;
+        }
+        write(committed.subList(from, committed.size()), onLogged);
+        committed = new ArrayList<>();
+    }
+
+    /** The newest record time of an accepted id not logged yet, or {@link #ABSENT}. */
+    long pendingTimeOf(String jobId) {
+        long newest = ABSENT;
+        for (List<Sighting> list : List.of(committed, current)) {
+            for (Sighting s : list) {
+                if (s.jobId().equals(jobId)) {
+                    newest = Math.max(newest, s.recordTimeMs());
+                }
+            }
+        }
+        return newest;
+    }
+
+    /** The hashes of the ids accepted and not logged yet. */
+    Set<Long> pendingHashes() {
+        Set<Long> hashes = new HashSet<>();
+        committed.forEach(s -> hashes.add(s.hash()));
+        current.forEach(s -> hashes.add(s.hash()));
+        return hashes;
+    }
+
+    /** The record time logged for the id in batch {@code seq}, or {@link #ABSENT} (not there, or swept). */
+    long loggedTimeOf(long seq, String jobId) {
+        if (seq != readSeq) {
+            readBatch = batches.get(seq);
+            readSeq = seq;
+        }
+        if (readBatch == null) {
+            return ABSENT;
+        }
+        byte[] id = jobId.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer in = ByteBuffer.wrap(readBatch);
+        long newest = ABSENT;
+        for (int i = 0, n = in.getInt(); i < n; i++) {
+            long t = in.getLong();
+            int length = in.getInt();
+            int at = in.position();
+            if (length == id.length && Arrays.equals(readBatch, at, at + length, id, 0, length)) {
+                newest = Math.max(newest, t);
+            }
+            in.position(at + length);
+        }
+        return newest;
+    }
+
+    /** The oldest batch not swept yet (the next one to be written when there is none). */
+    long oldestSeq() {
+        return newestBySeq.isEmpty() ? nextSeq : newestBySeq.firstKey();
+    }
+
+    /**
+     * Every logged sighting with its batch, oldest batch first (a later sighting of an id follows an
+     * earlier one); also learns the batches for {@link #sweep}. Call once, after restoration, before use.
+     */
+    void replay(Replayed visitor) {
         newestBySeq.clear();
         try (KeyValueIterator<Long, byte[]> it = batches.all()) {
             while (it.hasNext()) {
                 KeyValue<Long, byte[]> kv = it.next();
                 long newest = Long.MIN_VALUE;
                 for (Sighting s : decode(kv.value)) {
-                    sighting.accept(s.jobId(), s.recordTimeMs());
+                    visitor.sighting(kv.key, s);
                     newest = Math.max(newest, s.recordTimeMs());
                 }
                 newestBySeq.put(kv.key, newest);
@@ -118,6 +192,10 @@ final class SeenJobLog implements StateStore, CachedStateStore<Long, byte[]> {
             Map.Entry<Long, Long> e = it.next();
             if (e.getValue() < cutoffMs) {
                 batches.delete(e.getKey());
+                if (e.getKey() == readSeq) {
+                    readSeq = -1;
+                    readBatch = null;
+                }
                 it.remove();
                 deleted++;
             }
@@ -130,13 +208,18 @@ final class SeenJobLog implements StateStore, CachedStateStore<Long, byte[]> {
         return newestBySeq.size();
     }
 
-    private void write(List<Sighting> batch) {
+    private void write(List<Sighting> batch, Logged onLogged) {
         if (batch.isEmpty()) {
             return;
         }
         long seq = nextSeq++;
         batches.put(seq, encode(batch));
-        newestBySeq.put(seq, batch.stream().mapToLong(Sighting::recordTimeMs).max().orElseThrow());
+        long newest = Long.MIN_VALUE;
+        for (Sighting s : batch) {
+            newest = Math.max(newest, s.recordTimeMs());
+            onLogged.logged(s.hash(), seq);
+        }
+        newestBySeq.put(seq, newest);
     }
 
     static byte[] encode(List<Sighting> batch) {
@@ -162,7 +245,8 @@ final class SeenJobLog implements StateStore, CachedStateStore<Long, byte[]> {
             long t = in.getLong();
             byte[] id = new byte[in.getInt()];
             in.get(id);
-            out.add(new Sighting(new String(id, StandardCharsets.UTF_8), t));
+            String jobId = new String(id, StandardCharsets.UTF_8);
+            out.add(new Sighting(jobId, t, SeenIdTable.hash(jobId)));
         }
         return out;
     }
@@ -179,6 +263,8 @@ final class SeenJobLog implements StateStore, CachedStateStore<Long, byte[]> {
         current = new ArrayList<>();
         committed = new ArrayList<>();
         newestBySeq.clear();
+        readSeq = -1;
+        readBatch = null;
         batches.init(context, root);
     }
 

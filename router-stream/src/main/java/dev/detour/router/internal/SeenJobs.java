@@ -1,81 +1,39 @@
 package dev.detour.router.internal;
 
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
+import java.util.Set;
 
 /**
- * The job ids a task accepted within the dedupe window: a local lookup (job id -> record time of the
- * first sighting) rebuilt from the changelogged {@link SeenJobLog} when the task starts. The lookup
- * itself has no changelog.
+ * The job ids a task accepted within the dedupe window. In memory, a {@link SeenIdTable} from each id's
+ * 64-bit hash to the {@link SeenJobLog} batch that holds it (or "pending" until its commit); the log is
+ * the only store, changelogged, and the table is rebuilt from it when the task starts.
  *
- * <p>Per request, in memory: a split block Bloom filter of every id of the window (one cache miss per
- * check), then, only when it says "maybe" (a re-publication, or about 3% of new ids), the ids accepted
- * since the last batch write and the lookup store; new ids reach the store in batches of
- * {@link #LOOKUP_BATCH} (one RocksDB write batch).
- * With the default RocksDB stores a point read and a write per request were ~4.6 µs of the stream
- * thread's ~13, through JNI, where a Java profiler does not look.
+ * <p>Per request: one hash of the id's characters and one probe of the table (one cache miss). A new
+ * id, nearly always, finds no entry with its hash and is added. A matching hash is confirmed against
+ * the id itself, in memory for the ids not logged yet, in its batch otherwise: re-publications pay a
+ * read of one batch, a hash collision (about one new id in 2^64 / ids in the window) the same.
+ * Until 2026-12 the ids also went to a second, local RocksDB store (id -> first sighting) behind a
+ * Bloom filter; its batch writes were ~6% of the router's CPU, found with JDK 25's CPU-time sampler.
  *
- * <p>Each start of the task is an incarnation with its own random number, stored with every lookup
- * entry: entries of an earlier incarnation still on local disk may name ids that never reached the log
- * (accepted, then a crash before their commit) and count as unknown; the ids the log holds are written
- * again under the current incarnation by {@link #load}.
- *
- * <p>Ids older than the window are forgotten by {@link #sweep}, a bounded slice of the lookup per call
- * resumed where the last one stopped, so no single punctuation walks the whole store; an id may thus
- * be remembered somewhat longer than the window, never shorter.
+ * <p>Ids older than the window are forgotten by {@link #sweep}, with the log batches whose newest id
+ * left the window; an id may thus be remembered somewhat longer than the window, never shorter.
  */
 final class SeenJobs {
-    /** Entries looked at per sweep, at least; more when the store is large (see {@link #sweep}). */
-    static final int MIN_SWEEP_BATCH = 10_000;
-    /** A full pass over the store takes at most this many sweeps. */
-    static final int SWEEPS_PER_PASS = 30;
-    /** New ids held in memory before they are written to the lookup in one batch. */
-    static final int LOOKUP_BATCH = 5_000;
-    /** Ids per filter generation it is sized for (1 MB, ~3% false positives); more only raise that rate. */
-    static final int FILTER_CAPACITY = 1_000_000;
-
-    private final KeyValueStore<String, byte[]> lookup;
     private final SeenJobLog log;
     private final long windowMs;
-    private final long incarnation;
-    /** Accepted, not yet in the lookup store. */
-    private final UnwrittenIds unwritten = new UnwrittenIds(LOOKUP_BATCH);
-    /** Two generations, each started when the one before had covered a window: every id of the last window is in one. */
-    private SplitBlockBloomFilter filter = newFilter();
-    private SplitBlockBloomFilter previousFilter = newFilter();
-    private long filterSinceMs = Long.MIN_VALUE;
-    /** Probing a filter costs a cache miss per hash; an empty generation (the first window) is skipped. */
-    private boolean previousHasIds;
-    private boolean currentHasIds;
-    private String cursor;
+    private final SeenIdTable table = new SeenIdTable();
+    private final SeenJobLog.Logged onLogged = table::logged;
+    /** The oldest log batch the table may name; the table is rebuilt when sweeping moves it on. */
+    private long oldestSeq;
 
-    SeenJobs(KeyValueStore<String, byte[]> lookup, SeenJobLog log, long windowMs, long incarnation) {
-        this.lookup = lookup;
+    SeenJobs(SeenJobLog log, long windowMs) {
         this.log = log;
         this.windowMs = windowMs;
-        this.incarnation = incarnation;
     }
 
-    /** Rebuilds the lookup and the filter from the log; call once the task's stores are restored. */
-    void load(long nowMs) {
-        long cutoff = nowMs - windowMs;
-        List<KeyValue<String, byte[]>> batch = new ArrayList<>();
-        log.replay((jobId, recordTimeMs) -> {
-            if (recordTimeMs >= cutoff) {
-                batch.add(KeyValue.pair(jobId, entry(recordTimeMs)));
-                filter.put(SplitBlockBloomFilter.hash(jobId));
-                currentHasIds = true;
-                if (batch.size() == LOOKUP_BATCH) {
-                    lookup.putAll(batch);
-                    batch.clear();
-                }
-            }
-        });
-        lookup.putAll(batch);
+    /** Rebuilds the table from the log; call once the task's stores are restored. */
+    void load() {
+        log.replay((seq, sighting) -> table.put(sighting.hash(), seq));
+        oldestSeq = log.oldestSeq();
     }
 
     /**
@@ -84,103 +42,45 @@ final class SeenJobs {
      * earlier record time than the stored one is a re-publication as well.
      */
     boolean accept(String jobId, long recordTimeMs) {
-        log.writeCommitted();
-        rotateFilter(recordTimeMs);
-        long hash = SplitBlockBloomFilter.hash(jobId);
-        // Every id of the window is in a filter generation, the unwritten ones included: most new ids stop here.
-        if (filter.mightContain(hash) || (previousHasIds && previousFilter.mightContain(hash))) {
-            long first = unwritten.timeOf(hash, jobId);
-            if (first == UnwrittenIds.ABSENT) {
-                byte[] seen = lookup.get(jobId);
-                if (seen != null && incarnationOf(seen) == incarnation) {
-                    first = firstSeen(seen);
-                }
-            }
-            if (first != UnwrittenIds.ABSENT && recordTimeMs - first <= windowMs) {
+        log.writeCommitted(onLogged);
+        long hash = SeenIdTable.hash(jobId);
+        for (int slot = table.find(hash); slot >= 0; slot = table.findNext(hash, slot)) {
+            long seq = table.seqAt(slot);
+            long first = seq == SeenIdTable.PENDING ? log.pendingTimeOf(jobId) : log.loggedTimeOf(seq, jobId);
+            if (first != SeenJobLog.ABSENT && recordTimeMs - first <= windowMs) {
                 return false;
             }
         }
-        unwritten.put(hash, jobId, recordTimeMs);
-        filter.put(hash);
-        currentHasIds = true;
-        log.append(jobId, recordTimeMs);
-        if (unwritten.isFull()) {
-            writeLookup();
-        }
+        table.put(hash, SeenIdTable.PENDING);
+        log.append(jobId, recordTimeMs, hash);
         return true;
     }
 
     /** Writes the ids whose commit completed, when no record came along to do it. */
     void writeCommitted() {
-        log.writeCommitted();
+        log.writeCommitted(onLogged);
     }
 
     /**
-     * Writes what was committed since (when no record came to do it), then forgets ids first seen
-     * before {@code nowMs - window}, looking at one slice of the lookup; returns how many it forgot.
+     * Writes what was committed since (when no record came to do it), then forgets the ids whose batch
+     * left the window: ids first seen before {@code nowMs - window}, and pending entries of ids a
+     * failed commit dropped. Returns how many table entries it forgot.
      */
     int sweep(long nowMs) {
-        log.writeCommitted();
-        writeLookup();
-        long cutoff = nowMs - windowMs;
-        log.sweep(cutoff);
-        long size = lookup.approximateNumEntries();
-        long batch = Math.max(MIN_SWEEP_BATCH, size / SWEEPS_PER_PASS + 1);
-        List<String> expired = new ArrayList<>();
-        String next = null;
-        try (KeyValueIterator<String, byte[]> it = lookup.range(cursor, null)) {
-            long looked = 0;
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> e = it.next();
-                if (looked++ == batch) {
-                    next = e.key;
-                    break;
-                }
-                if (incarnationOf(e.value) != incarnation || firstSeen(e.value) < cutoff) {
-                    expired.add(e.key);
-                }
-            }
+        log.writeCommitted(onLogged);
+        log.sweep(nowMs - windowMs);
+        long oldest = log.oldestSeq();
+        if (oldest == oldestSeq) {
+            return 0;
         }
-        expired.forEach(lookup::delete);
-        cursor = next;
-        return expired.size();
+        oldestSeq = oldest;
+        // An aborted interval's ids leave the log's pending list; their entries go here.
+        Set<Long> pending = log.pendingHashes();
+        return table.retain((hash, seq) -> seq == SeenIdTable.PENDING ? pending.contains(hash) : seq >= oldest);
     }
 
-    private void writeLookup() {
-        if (unwritten.size() == 0) {
-            return;
-        }
-        List<KeyValue<String, byte[]>> batch = new ArrayList<>(unwritten.size());
-        unwritten.forEach((id, t) -> batch.add(KeyValue.pair(id, entry(t))));
-        lookup.putAll(batch);
-        unwritten.clear();
-    }
-
-    private void rotateFilter(long recordTimeMs) {
-        if (filterSinceMs == Long.MIN_VALUE) {
-            filterSinceMs = recordTimeMs;
-        } else if (recordTimeMs - filterSinceMs > windowMs) {
-            previousFilter = filter;
-            previousHasIds = currentHasIds;
-            filter = newFilter();
-            currentHasIds = false;
-            filterSinceMs = recordTimeMs;
-        }
-    }
-
-    private static SplitBlockBloomFilter newFilter() {
-        return new SplitBlockBloomFilter(FILTER_CAPACITY);
-    }
-
-    private byte[] entry(long recordTimeMs) {
-        return ByteBuffer.allocate(2 * Long.BYTES).putLong(recordTimeMs).putLong(incarnation).array();
-    }
-
-    private static long firstSeen(byte[] entry) {
-        return ByteBuffer.wrap(entry).getLong(0);
-    }
-
-    private static long incarnationOf(byte[] entry) {
-        return entry.length == 2 * Long.BYTES ? ByteBuffer.wrap(entry).getLong(Long.BYTES) : 0;
+    /** Entries in the table, for tests. */
+    int size() {
+        return table.size();
     }
 }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,30 +14,25 @@ class SeenJobsTest {
     private static final long WINDOW = 3_600_000;
     private static final long T0 = 1_800_000_000_000L;
 
-    private KeyValueStore<String, byte[]> lookup;
     private SeenJobLog log;
     private SeenJobs seen;
 
     @BeforeEach
     void open() {
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
-        lookup = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("lookup"), Serdes.String(), Serdes.ByteArray())
-                .withLoggingDisabled().build();
-        lookup.init(context.getStateStoreContext(), lookup);
         log = SeenJobLog.builder(Stores.inMemoryKeyValueStore("log")).withLoggingDisabled().build();
         log.init(context.getStateStoreContext(), log);
-        seen = incarnation(1);
+        seen = loaded();
     }
 
     @AfterEach
     void close() {
-        lookup.close();
         log.close();
     }
 
-    private SeenJobs incarnation(long n) {
-        SeenJobs s = new SeenJobs(lookup, log, WINDOW, n);
-        s.load(T0);
+    private SeenJobs loaded() {
+        SeenJobs s = new SeenJobs(log, WINDOW);
+        s.load();
         return s;
     }
 
@@ -78,18 +71,35 @@ class SeenJobsTest {
     }
 
     @Test
-    void aNewIncarnationKnowsTheLoggedIdsAndNotThoseAcceptedAfterTheLastCommit() {
+    void aSuccessorKnowsTheLoggedIdsAndNotThoseAcceptedAfterTheLastCommit() {
         seen.accept("committed", T0);
         log.flushCache();
         seen.writeCommitted();
-        seen.accept("uncommitted", T0 + 1); // then a crash: its output may never have reached the broker
-        seen.sweep(T0 + 1); // the lookup on local disk holds it
+        seen.accept("uncommitted", T0 + 1);
+        log.clearCache(); // then the task fails: its output may never have reached the broker
 
-        SeenJobs next = incarnation(2);
+        SeenJobs next = loaded();
 
         assertThat(next.accept("committed", T0 + 2)).isFalse();
         assertThat(next.accept("uncommitted", T0 + 2)).isTrue();
         assertThat(next.accept("uncommitted", T0 + 3)).isFalse();
+    }
+
+    @Test
+    void anIdOfAnAbortedIntervalIsNewAgainAndItsEntryIsSweptWithTheNextBatch() {
+        seen.accept("aborted", T0);
+        log.clearCache();
+
+        assertThat(seen.accept("aborted", T0 + 1)).isTrue();
+        assertThat(seen.size()).isEqualTo(2);
+        log.flushCache();
+        seen.accept("later", T0 + WINDOW);
+        log.flushCache();
+        seen.writeCommitted();
+
+        assertThat(seen.sweep(T0 + WINDOW + 2)).as("the logged entry and the aborted one").isEqualTo(2);
+        assertThat(seen.size()).isEqualTo(1);
+        assertThat(seen.accept("later", T0 + WINDOW + 3)).isFalse();
     }
 
     @Test
@@ -107,8 +117,8 @@ class SeenJobsTest {
     }
 
     @Test
-    void sweepsForgetOnlyIdsOlderThanTheWindowABoundedSliceAtATime() {
-        int old = SeenJobs.MIN_SWEEP_BATCH * 2 + 500;
+    void sweepsForgetIdsOlderThanTheWindowWithTheirBatches() {
+        int old = SeenJobLog.MAX_IDS_PER_BATCH * 3 + 5;
         for (int i = 0; i < old; i++) {
             seen.accept(String.format("old-%06d", i), T0);
         }
@@ -119,60 +129,38 @@ class SeenJobsTest {
         }
         log.flushCache();
         seen.writeCommitted();
-        int oldBatches = log.batchCount() - 1;
         long now = T0 + WINDOW + 1;
 
-        int first = seen.sweep(now);
-        assertThat(first).isPositive().isLessThanOrEqualTo(SeenJobs.MIN_SWEEP_BATCH);
+        assertThat(seen.sweep(now)).isEqualTo(old);
+
         assertThat(log.batchCount()).as("batches of old ids only, all gone").isEqualTo(1);
-        assertThat(oldBatches).isPositive();
-        int forgotten = first;
-        for (int i = 0; i < 5 && forgotten < old; i++) {
-            forgotten += seen.sweep(now);
-        }
-
-        assertThat(forgotten).isEqualTo(old);
-        assertThat(lookup.approximateNumEntries()).isEqualTo(10);
-        // Forgotten ids are new again; remembered ones are still dropped.
-        assertThat(seen.accept("old-000000", now)).isTrue();
+        assertThat(seen.size()).isEqualTo(10);
+        assertThat(seen.accept("old-000000", now)).as("forgotten: new again").isTrue();
         assertThat(seen.accept("new-3", now)).isFalse();
+        assertThat(seen.sweep(now)).as("nothing left to forget").isZero();
     }
 
     @Test
-    void sweepsAlsoDropEntriesOfEarlierIncarnations() {
-        seen.accept("lost-in-a-crash", T0);
-        seen.sweep(T0);
-        assertThat(lookup.approximateNumEntries()).isEqualTo(1);
-        SeenJobs next = incarnation(2);
-
-        assertThat(next.sweep(T0 + 1)).isEqualTo(1);
-        assertThat(lookup.approximateNumEntries()).isZero();
-    }
-
-    @Test
-    void idsWrittenToTheLookupInABatchAreStillKnown() {
-        for (int i = 0; i <= SeenJobs.LOOKUP_BATCH; i++) {
-            assertThat(seen.accept("batch-" + i, T0)).isTrue();
+    void idsAreFoundInTheirBatchesPendingOrLoggedAndAfterAReload() {
+        int n = SeenJobLog.MAX_IDS_PER_BATCH * 2;
+        for (int i = 0; i < n; i++) {
+            assertThat(seen.accept("batch-" + i, T0 + i)).isTrue();
         }
-        assertThat(lookup.approximateNumEntries()).isEqualTo(SeenJobs.LOOKUP_BATCH);
+        log.flushCache();
+        assertThat(seen.accept("batch-0", T0 + n)).as("set aside, not written yet").isFalse();
+        seen.writeCommitted();
+        assertThat(log.batchCount()).isEqualTo(2);
 
-        assertThat(seen.accept("batch-0", T0 + 1)).isFalse();
-        assertThat(seen.accept("batch-" + SeenJobs.LOOKUP_BATCH, T0 + 1)).isFalse();
-    }
-
-    @Test
-    void anIdOfTheWindowIsFoundAfterTheFilterMovedToANewGeneration() {
-        seen.accept("early", T0);
-        seen.sweep(T0);
-        assertThat(seen.accept("late", T0 + WINDOW + 5)).isTrue(); // starts a new filter generation
-
-        assertThat(seen.accept("early", T0 + WINDOW)).isFalse();
-        assertThat(seen.accept("late", T0 + WINDOW + 6)).isFalse();
+        for (int i = 0; i < n; i += 111) {
+            assertThat(seen.accept("batch-" + i, T0 + n)).as("batch-" + i).isFalse();
+        }
+        assertThat(loaded().accept("batch-" + (n - 1), T0 + n)).isFalse();
+        assertThat(seen.accept("batch-" + n, T0 + n)).isTrue();
     }
 
     private List<String> logged() {
         List<String> ids = new ArrayList<>();
-        log.replay((id, t) -> ids.add(id));
+        log.replay((seq, sighting) -> ids.add(sighting.jobId()));
         return ids;
     }
 }

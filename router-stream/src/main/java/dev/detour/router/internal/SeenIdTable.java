@@ -1,0 +1,170 @@
+package dev.detour.router.internal;
+
+/**
+ * Where each job id of the dedupe window is kept: an open-addressing table from the id's 64-bit
+ * {@link #hash} to the sequence number of the {@link SeenJobLog} batch that holds it, or
+ * {@link #PENDING} for an id accepted since the last batch write. Only hashes are kept, 16 bytes a
+ * slot, at most half full: an id whose hash matches is confirmed against the id itself in the log, so
+ * a collision costs a read, never a wrong answer. Not thread-safe: each stream task owns its table.
+ */
+final class SeenIdTable {
+    /** The sequence of an id not logged yet. */
+    static final long PENDING = -1;
+    private static final int MIN_CAPACITY = 1 << 10;
+
+    /** Pairs: hash, then sequence + 2 (0: an empty slot; 1: pending). */
+    private long[] slots;
+    private int mask;
+    private int size;
+
+    SeenIdTable() {
+        allocate(MIN_CAPACITY);
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Slots allocated, for the memory estimate in the docs and tests. */
+    int capacity() {
+        return mask + 1;
+    }
+
+    /** The first slot holding this hash, or -1; walk on with {@link #findNext}. */
+    int find(long hash) {
+        return scan(hash, home(hash));
+    }
+
+    /** The next slot after {@code slot} holding this hash, or -1. */
+    int findNext(long hash, int slot) {
+        return scan(hash, (slot + 1) & mask);
+    }
+
+    /** The sequence (or {@link #PENDING}) in a slot {@link #find} returned. */
+    long seqAt(int slot) {
+        return slots[2 * slot + 1] - 2;
+    }
+
+    /** Adds an entry; an id seen again after the window gets a second entry, the older one swept later. */
+    void put(long hash, long seq) {
+        if (2 * (size + 1) > capacity()) {
+            rebuild(capacity() * 2, (h, s) -> true);
+        }
+        insert(hash, seq);
+    }
+
+    /** The pending entry of this hash now lives in batch {@code seq}; false when there is none. */
+    boolean logged(long hash, long seq) {
+        for (int s = home(hash); slots[2 * s + 1] != 0; s = (s + 1) & mask) {
+            if (slots[2 * s] == hash && slots[2 * s + 1] == PENDING + 2) {
+                slots[2 * s + 1] = seq + 2;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Which entries {@link #retain} keeps. */
+    interface Keep {
+        boolean keep(long hash, long seq);
+    }
+
+    /** Keeps the entries {@code keep} accepts and returns how many it dropped; shrinks a mostly empty table. */
+    int retain(Keep keep) {
+        int before = size;
+        for (int s = 0; s <= mask; s++) {
+            if (slots[2 * s + 1] != 0 && !keep.keep(slots[2 * s], slots[2 * s + 1] - 2)) {
+                slots[2 * s + 1] = 0;
+                size--;
+            }
+        }
+        int wanted = capacity();
+        while (wanted > MIN_CAPACITY && 8L * size < wanted) {
+            wanted /= 2;
+        }
+        if (wanted < capacity()) {
+            rebuild(wanted, (h, s) -> true);
+        } else if (size < before) {
+            closeGaps();
+        }
+        return before - size;
+    }
+
+    /**
+     * A 64-bit hash of the characters: each char added and multiplied by the golden-ratio constant, then
+     * MurmurHash3's 64-bit finalizer so every input bit reaches the low bits that pick the slot. Not
+     * collision-resistant against chosen ids; a collision only costs a confirmation, never a wrong answer.
+     */
+    static long hash(CharSequence s) {
+        long h = s.length();
+        for (int i = 0, n = s.length(); i < n; i++) {
+            h = (h + s.charAt(i)) * 0x9E3779B97F4A7C15L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    private int scan(long hash, int from) {
+        for (int s = from; slots[2 * s + 1] != 0; s = (s + 1) & mask) {
+            if (slots[2 * s] == hash) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    private int home(long hash) {
+        return (int) hash & mask;
+    }
+
+    private void insert(long hash, long seq) {
+        int s = home(hash);
+        while (slots[2 * s + 1] != 0) {
+            s = (s + 1) & mask;
+        }
+        slots[2 * s] = hash;
+        slots[2 * s + 1] = seq + 2;
+        size++;
+    }
+
+    /**
+     * After removals in place: every entry re-inserted, in probe order from an empty slot, so that none
+     * sits behind an emptied slot its lookup would stop at. No allocation, unlike a rebuild: the table
+     * of a busy task is tens of MB, swept every few seconds.
+     */
+    private void closeGaps() {
+        int empty = 0;
+        while (slots[2 * empty + 1] != 0) {
+            empty++;
+        }
+        for (int i = 1; i <= mask; i++) {
+            int s = (empty + i) & mask;
+            long value = slots[2 * s + 1];
+            if (value != 0) {
+                slots[2 * s + 1] = 0;
+                size--;
+                insert(slots[2 * s], value - 2);
+            }
+        }
+    }
+
+    private void rebuild(int capacity, Keep keep) {
+        long[] old = slots;
+        allocate(capacity);
+        size = 0;
+        for (int i = 0; i < old.length; i += 2) {
+            if (old[i + 1] != 0 && keep.keep(old[i], old[i + 1] - 2)) {
+                insert(old[i], old[i + 1] - 2);
+            }
+        }
+    }
+
+    private void allocate(int capacity) {
+        slots = new long[2 * capacity];
+        mask = capacity - 1;
+    }
+}

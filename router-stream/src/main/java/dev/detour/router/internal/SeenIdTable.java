@@ -2,17 +2,14 @@ package dev.detour.router.internal;
 
 /**
  * Where each job id of the dedupe window is kept: an open-addressing table from the id's 64-bit
- * {@link #hash} to the sequence number of the {@link SeenJobLog} batch that holds it, or
- * {@link #PENDING} for an id accepted since the last batch write. Only hashes are kept, 16 bytes a
- * slot, at most half full: an id whose hash matches is confirmed against the id itself in the log, so
+ * {@link #hash} to the sequence number of the {@link SeenJobLog} batch that holds it (or will, once
+ * its commit completed). Only hashes are kept, 16 bytes a slot, at most half full: an id whose hash matches is confirmed against the id itself in the log, so
  * a collision costs a read, never a wrong answer. Not thread-safe: each stream task owns its table.
  */
 final class SeenIdTable {
-    /** The sequence of an id not logged yet. */
-    static final long PENDING = -1;
     private static final int MIN_CAPACITY = 1 << 10;
 
-    /** Pairs: hash, then sequence + 2 (0: an empty slot; 1: pending). */
+    /** Pairs: hash, then sequence + 1 (0: an empty slot). */
     private long[] slots;
     private int mask;
     private int size;
@@ -40,9 +37,9 @@ final class SeenIdTable {
         return scan(hash, (slot + 1) & mask);
     }
 
-    /** The sequence (or {@link #PENDING}) in a slot {@link #find} returned. */
+    /** The sequence in a slot {@link #find} returned. */
     long seqAt(int slot) {
-        return slots[2 * slot + 1] - 2;
+        return slots[2 * slot + 1] - 1;
     }
 
     /** Adds an entry; an id seen again after the window gets a second entry, the older one swept later. */
@@ -51,17 +48,6 @@ final class SeenIdTable {
             rebuild(capacity() * 2, (h, s) -> true);
         }
         insert(hash, seq);
-    }
-
-    /** The pending entry of this hash now lives in batch {@code seq}; false when there is none. */
-    boolean logged(long hash, long seq) {
-        for (int s = home(hash); slots[2 * s + 1] != 0; s = (s + 1) & mask) {
-            if (slots[2 * s] == hash && slots[2 * s + 1] == PENDING + 2) {
-                slots[2 * s + 1] = seq + 2;
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Which entries {@link #retain} keeps. */
@@ -73,7 +59,7 @@ final class SeenIdTable {
     int retain(Keep keep) {
         int before = size;
         for (int s = 0; s <= mask; s++) {
-            if (slots[2 * s + 1] != 0 && !keep.keep(slots[2 * s], slots[2 * s + 1] - 2)) {
+            if (slots[2 * s + 1] != 0 && !keep.keep(slots[2 * s], slots[2 * s + 1] - 1)) {
                 slots[2 * s + 1] = 0;
                 size--;
             }
@@ -127,7 +113,7 @@ final class SeenIdTable {
             s = (s + 1) & mask;
         }
         slots[2 * s] = hash;
-        slots[2 * s + 1] = seq + 2;
+        slots[2 * s + 1] = seq + 1;
         size++;
     }
 
@@ -147,7 +133,7 @@ final class SeenIdTable {
             if (value != 0) {
                 slots[2 * s + 1] = 0;
                 size--;
-                insert(slots[2 * s], value - 2);
+                insert(slots[2 * s], value - 1);
             }
         }
     }
@@ -157,8 +143,8 @@ final class SeenIdTable {
         allocate(capacity);
         size = 0;
         for (int i = 0; i < old.length; i += 2) {
-            if (old[i + 1] != 0 && keep.keep(old[i], old[i + 1] - 2)) {
-                insert(old[i], old[i + 1] - 2);
+            if (old[i + 1] != 0 && keep.keep(old[i], old[i + 1] - 1)) {
+                insert(old[i], old[i + 1] - 1);
             }
         }
     }

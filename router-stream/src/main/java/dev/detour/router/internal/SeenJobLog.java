@@ -4,11 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -49,30 +47,32 @@ final class SeenJobLog implements StateStore, CachedStateStore<Long, byte[]> {
      * stays cheap, large enough that a fast interval is a few records.
      */
     static final int MAX_IDS_PER_BATCH = 1_000;
-    /** Absent from {@link #pendingTimeOf} and {@link #loggedTimeOf}. */
-    static final long ABSENT = Long.MIN_VALUE;
     /** And bytes per record, for long ids. */
     static final int MAX_BATCH_BYTES = 512 * 1024;
+    /** Absent from {@link #pendingTimeOf} and {@link #loggedTimeOf}. */
+    static final long ABSENT = Long.MIN_VALUE;
 
     private final KeyValueStore<Long, byte[]> batches;
     /** Accepted since the last flush: not yet committed. */
-    private List<Sighting> current = new ArrayList<>();
+    private List<Accepted> current = new ArrayList<>();
     /** Set aside by a flush: committed once the commit that flush began completed. */
-    private List<Sighting> committed = new ArrayList<>();
+    private List<Accepted> committed = new ArrayList<>();
     /** Batch sequence -> newest record time in it, for sweeping; filled by {@link #replay}. */
     private final TreeMap<Long, Long> newestBySeq = new TreeMap<>();
-    private long nextSeq;
+    /** The batch the next accepted id goes to, and what it holds so far. */
+    private long openSeq;
+    private int openIds;
+    private int openBytes;
+    /** Batches up to this one are written (or were never used). */
+    private long lastWrittenSeq = -1;
     /** The batch read last: re-publications tend to come in runs from the same interval. */
     private long readSeq = -1;
     private byte[] readBatch;
 
-    /** @param hash {@link SeenIdTable#hash} of the id, kept so that no one hashes it twice */
-    record Sighting(String jobId, long recordTimeMs, long hash) {}
+    record Sighting(String jobId, long recordTimeMs) {}
 
-    /** Told where each id went when its batch is written. */
-    interface Logged {
-        void logged(long hash, long seq);
-    }
+    /** An id accepted and not logged yet, with the batch it will be logged in. */
+    private record Accepted(String jobId, long recordTimeMs, long seq) {}
 
     /** Told each logged id when the log is replayed. */
     interface Replayed {
@@ -87,53 +87,54 @@ final class SeenJobLog implements StateStore, CachedStateStore<Long, byte[]> {
         return new Builder(Stores.keyValueStoreBuilder(supplier, Serdes.Long(), Serdes.ByteArray()));
     }
 
-    /** An id accepted by the record being processed. */
-    void append(String jobId, long recordTimeMs, long hash) {
-        current.add(new Sighting(jobId, recordTimeMs, hash));
+    /**
+     * An id accepted by the record being processed; returns the batch it will be logged in. The batch
+     * is known now, so whoever indexes the id need not be told again when it is written.
+     */
+    long append(String jobId, long recordTimeMs) {
+        int size = Long.BYTES + Integer.BYTES + jobId.length() * 3;
+        if (openIds > 0 && (openIds == MAX_IDS_PER_BATCH || openBytes + size > MAX_BATCH_BYTES)) {
+            openSeq++;
+            openIds = 0;
+            openBytes = 0;
+        }
+        openIds++;
+        openBytes += size;
+        current.add(new Accepted(jobId, recordTimeMs, openSeq));
+        return openSeq;
     }
 
-    /**
-     * Writes the ids whose commit completed, telling {@code onLogged} the batch of each; call while a
-     * record or punctuation is being processed.
-     */
-    void writeCommitted(Logged onLogged) {
+    /** Writes the ids whose commit completed; call while a record or punctuation is being processed. */
+    void writeCommitted() {
         if (committed.isEmpty()) {
             return;
         }
         int from = 0;
-        int bytes = 0;
-        for (int i = 0; i < committed.size(); i++) {
-            int size = Long.BYTES + Integer.BYTES + committed.get(i).jobId().length() * 3;
-            if (i > from && (i - from == MAX_IDS_PER_BATCH || bytes + size > MAX_BATCH_BYTES)) {
-                write(committed.subList(from, i), onLogged);
+        for (int i = 1; i <= committed.size(); i++) {
+            if (i == committed.size() || committed.get(i).seq() != committed.get(from).seq()) {
+                write(committed.subList(from, i));
                 from = i;
-                bytes = 0;
             }
-            bytes += size;
         }
-        write(committed.subList(from, committed.size()), onLogged);
         committed = new ArrayList<>();
+    }
+
+    /** Whether batch {@code seq} is not written yet: its ids are found by {@link #pendingTimeOf}. */
+    boolean pending(long seq) {
+        return seq > lastWrittenSeq;
     }
 
     /** The newest record time of an accepted id not logged yet, or {@link #ABSENT}. */
     long pendingTimeOf(String jobId) {
         long newest = ABSENT;
-        for (List<Sighting> list : List.of(committed, current)) {
-            for (Sighting s : list) {
-                if (s.jobId().equals(jobId)) {
-                    newest = Math.max(newest, s.recordTimeMs());
+        for (List<Accepted> list : List.of(committed, current)) {
+            for (Accepted a : list) {
+                if (a.jobId().equals(jobId)) {
+                    newest = Math.max(newest, a.recordTimeMs());
                 }
             }
         }
         return newest;
-    }
-
-    /** The hashes of the ids accepted and not logged yet. */
-    Set<Long> pendingHashes() {
-        Set<Long> hashes = new HashSet<>();
-        committed.forEach(s -> hashes.add(s.hash()));
-        current.forEach(s -> hashes.add(s.hash()));
-        return hashes;
     }
 
     /** The record time logged for the id in batch {@code seq}, or {@link #ABSENT} (not there, or swept). */
@@ -160,9 +161,9 @@ final class SeenJobLog implements StateStore, CachedStateStore<Long, byte[]> {
         return newest;
     }
 
-    /** The oldest batch not swept yet (the next one to be written when there is none). */
+    /** The oldest batch not swept yet (the open one when there is none). */
     long oldestSeq() {
-        return newestBySeq.isEmpty() ? nextSeq : newestBySeq.firstKey();
+        return newestBySeq.isEmpty() ? openSeq : newestBySeq.firstKey();
     }
 
     /**
@@ -182,7 +183,10 @@ final class SeenJobLog implements StateStore, CachedStateStore<Long, byte[]> {
                 newestBySeq.put(kv.key, newest);
             }
         }
-        nextSeq = newestBySeq.isEmpty() ? 0 : newestBySeq.lastKey() + 1;
+        lastWrittenSeq = newestBySeq.isEmpty() ? -1 : newestBySeq.lastKey();
+        openSeq = lastWrittenSeq + 1;
+        openIds = 0;
+        openBytes = 0;
     }
 
     /** Deletes the batches whose every id is older than {@code cutoffMs}; returns how many. */
@@ -208,18 +212,18 @@ final class SeenJobLog implements StateStore, CachedStateStore<Long, byte[]> {
         return newestBySeq.size();
     }
 
-    private void write(List<Sighting> batch, Logged onLogged) {
-        if (batch.isEmpty()) {
-            return;
-        }
-        long seq = nextSeq++;
-        batches.put(seq, encode(batch));
+    /** One batch: ids of one sequence number, all committed. */
+    private void write(List<Accepted> batch) {
+        long seq = batch.get(0).seq();
+        List<Sighting> sightings = new ArrayList<>(batch.size());
         long newest = Long.MIN_VALUE;
-        for (Sighting s : batch) {
-            newest = Math.max(newest, s.recordTimeMs());
-            onLogged.logged(s.hash(), seq);
+        for (Accepted a : batch) {
+            sightings.add(new Sighting(a.jobId(), a.recordTimeMs()));
+            newest = Math.max(newest, a.recordTimeMs());
         }
+        batches.put(seq, encode(sightings));
         newestBySeq.put(seq, newest);
+        lastWrittenSeq = seq;
     }
 
     static byte[] encode(List<Sighting> batch) {
@@ -245,8 +249,7 @@ final class SeenJobLog implements StateStore, CachedStateStore<Long, byte[]> {
             long t = in.getLong();
             byte[] id = new byte[in.getInt()];
             in.get(id);
-            String jobId = new String(id, StandardCharsets.UTF_8);
-            out.add(new Sighting(jobId, t, SeenIdTable.hash(jobId)));
+            out.add(new Sighting(new String(id, StandardCharsets.UTF_8), t));
         }
         return out;
     }
@@ -279,12 +282,20 @@ final class SeenJobLog implements StateStore, CachedStateStore<Long, byte[]> {
     public void flushCache() {
         committed.addAll(current);
         current = new ArrayList<>();
+        if (openIds > 0) {
+            // A batch holds the ids of one commit: what comes next goes to a batch of its own.
+            openSeq++;
+            openIds = 0;
+            openBytes = 0;
+        }
     }
 
     /** What was accepted since the last commit began is not committed (e.g. an aborted transaction). */
     @Override
     public void clearCache() {
         current = new ArrayList<>();
+        openIds = 0;
+        openBytes = 0;
     }
 
     @Override

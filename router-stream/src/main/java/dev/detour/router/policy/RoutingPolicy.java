@@ -17,6 +17,7 @@ import dev.detour.schema.Strategy;
 import dev.detour.schema.TenantPolicy;
 import dev.detour.schema.Tier;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,6 +37,11 @@ public final class RoutingPolicy {
     public static final int DEFAULT_MAX_ATTEMPTS = 6;
     /** Failed-gate retries when the policy does not say (only reachable when gates came from elsewhere). */
     public static final int DEFAULT_MAX_ESCALATIONS = 2;
+
+    /** Lowest total first; equal totals by deployment id, so that a decision does not depend on order. */
+    private static final Comparator<RoutingDecision.ScoredCandidate> BEST_FIRST =
+            Comparator.<RoutingDecision.ScoredCandidate>comparingDouble(s -> s.score().getTotal())
+                    .thenComparing(s -> s.deployment().getId());
 
     private final ScoringConfig config;
 
@@ -152,7 +158,7 @@ public final class RoutingPolicy {
         TokenEstimate tokens = TokenEstimate.of(request, config.charsPerToken(), config.defaultOutputTokens());
 
         // Static eligibility: what no amount of waiting changes for this job.
-        Set<String> burnt = new HashSet<>();
+        Set<String> burnt = tried.isEmpty() ? Set.of() : new HashSet<>();
         for (AttemptSummary t : tried) {
             if (t.getErrorClass() != null && !RetryDecision.deploymentReusableForJob(t.getErrorClass())) {
                 burnt.add(t.getDeploymentId());
@@ -183,7 +189,7 @@ public final class RoutingPolicy {
         // Per-job cooldowns: a deployment this job already tried that answered with a capacity or transient
         // fault stays out until its retry-after (or the class backoff) has passed. Without this, two
         // throttled deployments bounce a job between them through all its attempts in milliseconds.
-        Map<String, Long> cooling = new HashMap<>();
+        Map<String, Long> cooling = tried.isEmpty() ? Map.of() : new HashMap<>();
         for (AttemptSummary t : tried) {
             if (t.getErrorClass() == null || t.getSucceeded()) {
                 continue;
@@ -368,9 +374,8 @@ public final class RoutingPolicy {
                     eligible.size(), null),
                     c.halfOpen()));
         }
-        out.sort(Comparator.<RoutingDecision.ScoredCandidate>comparingDouble(s -> s.score().getTotal())
-                .thenComparing(s -> s.deployment().getId()));
-        return List.copyOf(out);
+        out.sort(BEST_FIRST);
+        return Collections.unmodifiableList(out);
     }
 
     private RoutingDecision.ScoredCandidate weightedDraw(List<RoutingDecision.ScoredCandidate> ranking, String jobId,

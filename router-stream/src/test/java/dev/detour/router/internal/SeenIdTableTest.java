@@ -20,26 +20,15 @@ class SeenIdTableTest {
         for (int i = 0; i < n; i++) {
             table.put(SeenIdTable.hash("job-" + i), i);
         }
-        table.put(SeenIdTable.hash("job-7"), SeenIdTable.PENDING); // seen again after its window
+        table.put(SeenIdTable.hash("job-7"), n); // seen again after its window
 
         assertThat(table.size()).isEqualTo(n + 1);
         assertThat(table.capacity()).isGreaterThanOrEqualTo(2 * (n + 1));
         for (int i = 0; i < n; i += 97) {
             assertThat(sequencesOf(table, "job-" + i)).as("job-" + i).contains((long) i);
         }
-        assertThat(sequencesOf(table, "job-7")).containsExactlyInAnyOrder(7L, SeenIdTable.PENDING);
+        assertThat(sequencesOf(table, "job-7")).containsExactlyInAnyOrder(7L, (long) n);
         assertThat(sequencesOf(table, "job-" + n)).isEmpty();
-    }
-
-    @Test
-    void aPendingEntryMovesToTheBatchThatLoggedIt() {
-        SeenIdTable table = new SeenIdTable();
-        long h = SeenIdTable.hash("j");
-        table.put(h, SeenIdTable.PENDING);
-
-        assertThat(table.logged(h, 12)).isTrue();
-        assertThat(sequencesOf(table, "j")).containsExactly(12L);
-        assertThat(table.logged(h, 13)).as("nothing pending left").isFalse();
     }
 
     @Test

@@ -33,6 +33,13 @@ class RouterStreamsPropertiesTest {
         assertThat(Router.streamsProperties(overridden).get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("30000");
     }
 
+    @Test
+    void theMainConsumerPollsUpToFiveThousandRecordsUnlessOverridden() {
+        String key = StreamsConfig.mainConsumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG);
+        assertThat(Router.streamsProperties(base).get(key)).isEqualTo(5_000);
+        assertThat(Router.streamsProperties(base.withStreamsOverrides(Map.of(key, "500"))).get(key)).isEqualTo("500");
+    }
+
     private static long commitIntervalMs(RouterConfig c) {
         return (Long) Router.streamsProperties(c).get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
     }

@@ -13,6 +13,13 @@ final class SeenIdTable {
     private long[] slots;
     private int mask;
     private int size;
+    /**
+     * Where the last scan that found no more matches stopped: the free slot an insert of that hash
+     * takes, unless something was put there since. A new id's lookup then insert walk the probe
+     * sequence once (a cache miss each walk in a table larger than the cache). -1 after removals.
+     */
+    private long scannedHash;
+    private int freeAfterScan = -1;
 
     SeenIdTable() {
         allocate(MIN_CAPACITY);
@@ -47,7 +54,16 @@ final class SeenIdTable {
         if (2 * (size + 1) > capacity()) {
             rebuild(capacity() * 2, (h, s) -> true);
         }
-        insert(hash, seq);
+        int free = freeAfterScan;
+        if (free >= 0 && scannedHash == hash && slots[2 * free + 1] == 0) {
+            // Inserts only fill slots, so every slot between the hash's home and this one is still taken.
+            slots[2 * free] = hash;
+            slots[2 * free + 1] = seq + 1;
+            size++;
+        } else {
+            insert(hash, seq);
+        }
+        freeAfterScan = -1;
     }
 
     /** Which entries {@link #retain} keeps. */
@@ -57,6 +73,7 @@ final class SeenIdTable {
 
     /** Keeps the entries {@code keep} accepts and returns how many it dropped; shrinks a mostly empty table. */
     int retain(Keep keep) {
+        freeAfterScan = -1;
         int before = size;
         for (int s = 0; s <= mask; s++) {
             if (slots[2 * s + 1] != 0 && !keep.keep(slots[2 * s], slots[2 * s + 1] - 1)) {
@@ -95,11 +112,14 @@ final class SeenIdTable {
     }
 
     private int scan(long hash, int from) {
-        for (int s = from; slots[2 * s + 1] != 0; s = (s + 1) & mask) {
+        int s = from;
+        for (; slots[2 * s + 1] != 0; s = (s + 1) & mask) {
             if (slots[2 * s] == hash) {
                 return s;
             }
         }
+        scannedHash = hash;
+        freeAfterScan = s;
         return -1;
     }
 
@@ -139,6 +159,7 @@ final class SeenIdTable {
     }
 
     private void rebuild(int capacity, Keep keep) {
+        freeAfterScan = -1;
         long[] old = slots;
         allocate(capacity);
         size = 0;

@@ -53,6 +53,42 @@ class SeenIdTableTest {
     }
 
     @Test
+    void putsAfterLookupsAndSweepsKeepEveryEntryFindable() {
+        // The accept path: walk the hash's entries, then put; sweeps in between. Clustered hashes.
+        SplittableRandom random = new SplittableRandom(11);
+        SeenIdTable table = new SeenIdTable();
+        Map<Long, List<Long>> expected = new HashMap<>();
+        for (int i = 0; i < 20_000; i++) {
+            long hash = random.nextLong(4_000) * 4096 + random.nextInt(32);
+            assertThat(sequences(table, hash)).containsExactlyInAnyOrderElementsOf(expected.getOrDefault(hash, List.of()));
+            table.put(hash, i);
+            expected.computeIfAbsent(hash, k -> new ArrayList<>()).add((long) i);
+            if (i % 5_000 == 4_999) {
+                long cutoff = i - 2_500;
+                table.retain((h, seq) -> seq >= cutoff);
+                expected.values().forEach(seqs -> seqs.removeIf(seq -> seq < cutoff));
+            }
+        }
+        expected.forEach((hash, seqs) -> assertThat(sequences(table, hash)).containsExactlyInAnyOrderElementsOf(seqs));
+    }
+
+    @Test
+    void aPutAfterASweepDoesNotUseTheFreeSlotALookupBeforeItFound() {
+        SeenIdTable table = new SeenIdTable();
+        long[] sameHome = {1024, 2048, 3072, 4096};
+        for (int i = 0; i < 3; i++) {
+            table.put(sameHome[i], i);
+        }
+        assertThat(sequences(table, sameHome[3])).isEmpty(); // walked to the free slot behind the three
+
+        table.retain((hash, seq) -> seq != 0); // the first of the run goes, the others move up
+        table.put(sameHome[3], 3);
+
+        assertThat(sequences(table, sameHome[3])).containsExactly(3L);
+        assertThat(sequences(table, sameHome[2])).containsExactly(2L);
+    }
+
+    @Test
     void aMostlyEmptiedTableShrinks() {
         SeenIdTable table = new SeenIdTable();
         for (int i = 0; i < 100_000; i++) {

@@ -8,10 +8,10 @@ package dev.detour.router.internal;
  * <p>Per request: one hash of the id's characters and one probe of the table (one cache miss). A new
  * id, nearly always, finds no entry with its hash and is added with the batch the log will write it
  * in. A matching hash is confirmed against the id itself, in memory while its batch is not written,
- * in the batch otherwise: re-publications pay a
- * read of one batch, a hash collision (about one new id in 2^64 / ids in the window) the same.
- * Until 2026-12 the ids also went to a second, local RocksDB store (id -> first sighting) behind a
- * Bloom filter; its batch writes were ~6% of the router's CPU, found with JDK 25's CPU-time sampler.
+ * in the batch otherwise: a re-publication pays a read of one batch, and so does a hash collision
+ * (about one new id in 2^64 / ids in the window). Until 2026-12-02 the ids also went to a second,
+ * local RocksDB store (id -> first sighting) behind a Bloom filter; its batch writes were ~6% of the
+ * router's CPU, found with JDK 25's CPU-time sampler, which sees native code.
  *
  * <p>Ids older than the window are forgotten by {@link #sweep}, with the log batches whose newest id
  * left the window; an id may thus be remembered somewhat longer than the window, never shorter.
@@ -20,7 +20,7 @@ final class SeenJobs {
     private final SeenJobLog log;
     private final long windowMs;
     private final SeenIdTable table = new SeenIdTable();
-    /** The oldest log batch the table may name; the table is rebuilt when sweeping moves it on. */
+    /** The oldest log batch the table may name; entries before it go when sweeping moves it on. */
     private long oldestSeq;
 
     SeenJobs(SeenJobLog log, long windowMs) {

@@ -13,6 +13,7 @@ import dev.detour.schema.UsageRecord;
 import dev.detour.router.ParkingConfig;
 import dev.detour.router.policy.ProbeLedger;
 import dev.detour.router.policy.RequestValidation;
+import dev.detour.router.policy.RoutingCatalog;
 import dev.detour.router.policy.RoutingDecision;
 import dev.detour.router.policy.RoutingPolicy;
 import dev.detour.schema.AttemptSummary;
@@ -28,6 +29,7 @@ import dev.detour.schema.RoutedRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -77,6 +79,9 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
     private final ParkingLot lot = new ParkingLot();
     private final Map<String, PoolBackoff> poolBackoff = new HashMap<>();
     private long lastSeenVersion = -1;
+    /** Deployment references by deployment of {@link #refsOf} (by identity: the catalog's own objects). */
+    private final Map<DeploymentSpec, DeploymentRef> refs = new IdentityHashMap<>();
+    private RoutingCatalog refsOf;
 
     JobRouter(RouterGraph.Wiring wiring) {
         this.wiring = wiring;
@@ -332,7 +337,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
         // All-fields constructors, not builders: Avro builders validate and deep-copy every field on
         // build, which costs more than the rest of emitting; the serializer still rejects a missing field.
         RoutedRequest routed = new RoutedRequest(sent, attempt, request.getJobId() + "#" + attempt,
-                new DeploymentRef(d.getProvider(), d.getId(), d.getModel(), d.getProviderModel(), d.getTier()),
+                deploymentRef(d),
                 r.score(), List.copyOf(tried), now, r.notBeforeMs(), wiring.config().instanceId(),
                 RoutingPolicy.effectiveQuality(request, tenant));
         if (log.isDebugEnabled()) {
@@ -342,6 +347,16 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
         }
         OutgoingRequest out = new OutgoingRequest(routed, sent == request ? requestWire : null);
         context.forward(new Record<>(request.getJobId(), (Object) out, now), RouterGraph.PROVIDER_SINK);
+    }
+
+    /** The reference routed requests to {@code d} carry, encoded once per deployment of the current catalog. */
+    private DeploymentRef deploymentRef(DeploymentSpec d) {
+        RoutingCatalog catalog = view.catalog();
+        if (catalog != refsOf) {
+            refs.clear(); // the catalog changed: its deployments are new objects
+            refsOf = catalog;
+        }
+        return refs.computeIfAbsent(d, EncodedDeploymentRef::of);
     }
 
     private void park(CompletionRequest request, List<AttemptSummary> tried, RoutingDecision.Park p, long now) {

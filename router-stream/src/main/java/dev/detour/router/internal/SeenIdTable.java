@@ -3,8 +3,9 @@ package dev.detour.router.internal;
 /**
  * Where each job id of the dedupe window is kept: an open-addressing table from the id's 64-bit
  * {@link #hash} to the sequence number of the {@link SeenJobLog} batch that holds it (or will, once
- * its commit completed). Only hashes are kept, 16 bytes a slot, at most half full: an id whose hash matches is confirmed against the id itself in the log, so
- * a collision costs a read, never a wrong answer. Not thread-safe: each stream task owns its table.
+ * its commit completed). Only hashes are kept, 16 bytes a slot, at most half full: an id whose hash
+ * matches is confirmed against the id itself in the log, so a collision costs a read, never a wrong
+ * answer. Not thread-safe: each stream task owns its table.
  */
 final class SeenIdTable {
     private static final int MIN_CAPACITY = 1 << 10;
@@ -52,14 +53,12 @@ final class SeenIdTable {
     /** Adds an entry; an id seen again after the window gets a second entry, the older one swept later. */
     void put(long hash, long seq) {
         if (2 * (size + 1) > capacity()) {
-            rebuild(capacity() * 2, (h, s) -> true);
+            rebuild(capacity() * 2);
         }
         int free = freeAfterScan;
         if (free >= 0 && scannedHash == hash && slots[2 * free + 1] == 0) {
             // Inserts only fill slots, so every slot between the hash's home and this one is still taken.
-            slots[2 * free] = hash;
-            slots[2 * free + 1] = seq + 1;
-            size++;
+            place(free, hash, seq);
         } else {
             insert(hash, seq);
         }
@@ -86,7 +85,7 @@ final class SeenIdTable {
             wanted /= 2;
         }
         if (wanted < capacity()) {
-            rebuild(wanted, (h, s) -> true);
+            rebuild(wanted);
         } else if (size < before) {
             closeGaps();
         }
@@ -132,8 +131,12 @@ final class SeenIdTable {
         while (slots[2 * s + 1] != 0) {
             s = (s + 1) & mask;
         }
-        slots[2 * s] = hash;
-        slots[2 * s + 1] = seq + 1;
+        place(s, hash, seq);
+    }
+
+    private void place(int slot, long hash, long seq) {
+        slots[2 * slot] = hash;
+        slots[2 * slot + 1] = seq + 1;
         size++;
     }
 
@@ -158,13 +161,14 @@ final class SeenIdTable {
         }
     }
 
-    private void rebuild(int capacity, Keep keep) {
+    /** Every entry into a new array of {@code capacity} slots. */
+    private void rebuild(int capacity) {
         freeAfterScan = -1;
         long[] old = slots;
         allocate(capacity);
         size = 0;
         for (int i = 0; i < old.length; i += 2) {
-            if (old[i + 1] != 0 && keep.keep(old[i], old[i + 1] - 1)) {
+            if (old[i + 1] != 0) {
                 insert(old[i], old[i + 1] - 1);
             }
         }

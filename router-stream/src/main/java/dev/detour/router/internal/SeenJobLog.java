@@ -69,10 +69,17 @@ final class SeenJobLog implements StateStore, CachedStateStore<Long, byte[]> {
     private long readSeq = -1;
     private byte[] readBatch;
 
-    record Sighting(String jobId, long recordTimeMs) {}
+    /** What a batch holds of each id. */
+    interface Entry {
+        String jobId();
+
+        long recordTimeMs();
+    }
+
+    record Sighting(String jobId, long recordTimeMs) implements Entry {}
 
     /** An id accepted and not logged yet, with the batch it will be logged in. */
-    private record Accepted(String jobId, long recordTimeMs, long seq) {}
+    private record Accepted(String jobId, long recordTimeMs, long seq) implements Entry {}
 
     /** Told each logged id when the log is replayed. */
     interface Replayed {
@@ -215,21 +222,19 @@ final class SeenJobLog implements StateStore, CachedStateStore<Long, byte[]> {
     /** One batch: ids of one sequence number, all committed. */
     private void write(List<Accepted> batch) {
         long seq = batch.get(0).seq();
-        List<Sighting> sightings = new ArrayList<>(batch.size());
         long newest = Long.MIN_VALUE;
         for (Accepted a : batch) {
-            sightings.add(new Sighting(a.jobId(), a.recordTimeMs()));
             newest = Math.max(newest, a.recordTimeMs());
         }
-        batches.put(seq, encode(sightings));
+        batches.put(seq, encode(batch));
         newestBySeq.put(seq, newest);
         lastWrittenSeq = seq;
     }
 
-    static byte[] encode(List<Sighting> batch) {
+    static byte[] encode(List<? extends Entry> batch) {
         List<byte[]> ids = new ArrayList<>(batch.size());
         int size = Integer.BYTES;
-        for (Sighting s : batch) {
+        for (Entry s : batch) {
             byte[] id = s.jobId().getBytes(StandardCharsets.UTF_8);
             ids.add(id);
             size += Long.BYTES + Integer.BYTES + id.length;

@@ -86,10 +86,11 @@ public final class BenchRunner {
             header(out, options, started);
         }
         try (BenchEnvironment env = BenchEnvironment.start(options.registry(), options.broker())) {
+            Map<String, Object> broker = brokerFacts(env);
             Map<String, Object> facts = hostFacts();
-            facts.putAll(brokerFacts(env));
+            facts.putAll(broker);
             // A suite of a per-suite run shows only what differs from the run's header: its broker and registry.
-            printFacts(out, options.partOfRun() ? brokerFacts(env) : facts);
+            printFacts(out, options.partOfRun() ? broker : facts);
             for (String name : options.suites()) {
                 Suite suite = all.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
                 long t0 = System.nanoTime();

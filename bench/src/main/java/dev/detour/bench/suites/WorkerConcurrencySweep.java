@@ -137,8 +137,8 @@ public final class WorkerConcurrencySweep implements Suite {
                         failedJobs = worker.metrics().jobsEnded(WorkerMetrics.JobEnd.FAILED);
                     }
                 }
+                env.dropTopics(topics.prefix());
                 if (warmUp) {
-                    env.dropTopics(topics.prefix());
                     continue;
                 }
                 double achieved = span.recordsPerSecond();
@@ -176,7 +176,6 @@ public final class WorkerConcurrencySweep implements Suite {
                 report.figure(key + ".bench_jvm_cores", jvm.cores());
                 report.figure(key + ".simulator_cores", jvm.otherCores());
                 report.figure(key + ".simulator_peak_rss_mb", jvm.otherPeakRssMb());
-                env.dropTopics(topics.prefix());
                 if (span.count() < jobs) {
                     report.note(key + ": " + span.count() + " of " + jobs + " results before the wait ended");
                 }

@@ -4,6 +4,7 @@ import dev.detour.bench.BenchEnvironment;
 import dev.detour.bench.Suite;
 import dev.detour.bench.internal.AppendSpan;
 import dev.detour.bench.internal.BenchCatalog;
+import dev.detour.bench.internal.ProduceRequests;
 import dev.detour.bench.internal.Records;
 import dev.detour.bench.internal.StageCpu;
 import dev.detour.bench.internal.Workload;
@@ -46,6 +47,11 @@ import org.apache.kafka.streams.kstream.Produced;
  */
 public final class PassthroughLadder implements Suite {
     static final int RECORD_BYTES = 1024;
+    /**
+     * Records per stage in full mode: at 100,000 a stage lasted 1-3 s, and one round's ratio moved by
+     * ±30% between runs of the same code; 300,000 give each stage 3-5 s.
+     */
+    static final int RECORDS = 300_000;
     static final int WARM_UP_RECORDS = 30_000;
     /**
      * Paired passthrough/router runs per guarantee in full mode: on the shared 2-core host the rounds of
@@ -65,7 +71,7 @@ public final class PassthroughLadder implements Suite {
 
     @Override
     public SuiteReport run(BenchEnvironment env, boolean quick) throws Exception {
-        int n = quick ? 3_000 : Integer.getInteger("detour.bench.passthrough.records", 100_000);
+        int n = quick ? 3_000 : Integer.getInteger("detour.bench.passthrough.records", RECORDS);
         SuiteReport.Builder report = new SuiteReport.Builder(name(),
                 "passthrough ladder (" + String.format(Locale.ROOT, "%,d", n) + " records of ~1 KB, "
                         + BenchEnvironment.PARTITIONS + " partitions, one broker)",
@@ -86,18 +92,20 @@ public final class PassthroughLadder implements Suite {
         // Quick mode only proves every stage runs; exactly-once doubles the Streams start-ups.
         List<ProcessingGuarantee> guarantees = quick ? List.of(ProcessingGuarantee.AT_LEAST_ONCE)
                 : List.of(ProcessingGuarantee.values());
-        if (!quick) {
-            // Untimed first round of both stages: the router's own code paths (JobRouter, RocksDB, the
-            // RoutedRequest writer) would otherwise run cold through the JIT in the first timed stage,
-            // while the passthrough's are mostly warmed by the stages before it.
-            passthrough(env, ProcessingGuarantee.AT_LEAST_ONCE, WARM_UP_RECORDS, true);
-            router(env, ProcessingGuarantee.AT_LEAST_ONCE, WARM_UP_RECORDS, true);
-        }
         // Paired rounds, passthrough then router, each pair close in time: a pair's ratio sees the same
         // machine load on both sides; the median pair is reported, every pair is in the notes.
         int rounds = quick ? 1 : Integer.getInteger("detour.bench.passthrough.rounds", ROUNDS);
         for (ProcessingGuarantee g : guarantees) {
             String label = g.name().toLowerCase(Locale.ROOT);
+            if (!quick) {
+                // An untimed round of both stages per guarantee, full size for the first: otherwise the JIT
+                // compiles through the first timed rounds (C2 threads took 0.3-0.5 of the 2 cores in the
+                // first at-least-once round after a 30,000-record warm-up, 0.05-0.17 in the second), and
+                // under exactly-once the transaction paths, met first by the passthrough, ran cold in it.
+                int warmUp = g == guarantees.get(0) ? n : WARM_UP_RECORDS;
+                passthrough(env, g, warmUp, true);
+                router(env, g, warmUp, true);
+            }
             List<Pair> pairs = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 Stage pass = passthrough(env, g, n, !quick);
@@ -132,6 +140,11 @@ public final class PassthroughLadder implements Suite {
                                 p.routed().span().recordsPerSecond(), p.rateRatio(), p.cpuRatio(), p.pass().span().count(),
                                 p.routed().span().count())).collect(java.util.stream.Collectors.joining("; ")));
             }
+            report.note(label + ", records per produce request, passthrough / router, each round: " + pairs.stream()
+                    .map(p -> String.format(Locale.ROOT, "%.0f / %.0f (%.0f / %.0f KB)", p.pass().produced().recordsPerRequest(),
+                            p.routed().produced().recordsPerRequest(), p.pass().produced().kilobytesPerRequest(),
+                            p.routed().produced().kilobytesPerRequest()))
+                    .collect(java.util.stream.Collectors.joining("; ")));
         }
         if (rounds > 1) {
             report.note(rounds + " rounds per guarantee, each a passthrough run then a router run; figures and "
@@ -143,16 +156,21 @@ public final class PassthroughLadder implements Suite {
                 + "last, so start-up, restoration and rebalancing are not in the rate; CPU is counted over the "
                 + "same window.");
         if (!quick) {
-            report.note("A first, untimed round of " + WARM_UP_RECORDS + " records through each Streams stage warms the JIT.");
+            report.note("Per guarantee, a first, untimed round through each Streams stage warms the JIT ("
+                    + String.format(Locale.ROOT, "%,d", n) + " records for the first guarantee, "
+                    + String.format(Locale.ROOT, "%,d", WARM_UP_RECORDS) + " for the next).");
         }
         report.note("CPU us/record: CPU time of the stage's Java threads (stream, producer network, admin, global and "
                 + "state-updater threads) from the start of the steady window to its last output record (sampled every "
                 + "20 ms), per record of the window; it moves less than the rate with what else runs on the machine, "
                 + "though on a shared virtual machine it moves too: read the medians. Native RocksDB threads are not "
                 + "counted (RocksDB calls made on the stream thread are).");
-        report.note("Both Streams stages run one stream thread, producer linger " + RouterConfig.defaults("x", "y").lingerMs()
-                + " ms (the router's default), default commit interval of their guarantee; request ~" + avroBytes
-                + " bytes in Avro.");
+        RouterConfig defaults = RouterConfig.defaults("x", "y");
+        report.note("Both Streams stages run one stream thread with the router's producer linger (" + defaults.lingerMs()
+                + " ms) and commit interval (" + defaults.withGuarantee(ProcessingGuarantee.AT_LEAST_ONCE)
+                .effectiveCommitInterval().toMillis() + " ms at-least-once, " + defaults.withGuarantee(
+                ProcessingGuarantee.EXACTLY_ONCE_V2).effectiveCommitInterval().toMillis() + " ms exactly-once); request ~"
+                + avroBytes + " bytes in Avro.");
         return report.build();
     }
 
@@ -222,7 +240,7 @@ public final class PassthroughLadder implements Suite {
     }
 
     /** What one Streams stage wrote, and its CPU time per record. */
-    private record Stage(AppendSpan span, double cpuMicrosPerRecord) {}
+    private record Stage(AppendSpan span, double cpuMicrosPerRecord, ProduceRequests produced) {}
 
     /** A passthrough run and the router run right after it. */
     private record Pair(Stage pass, Stage routed) {
@@ -260,8 +278,11 @@ public final class PassthroughLadder implements Suite {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         ScratchDirectory state = ScratchDirectory.create("bench-passthrough");
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.path().toString());
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG),
-                RouterConfig.defaults("x", "y").lingerMs());
+        RouterConfig routerDefaults = RouterConfig.defaults("x", "y").withGuarantee(g);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), routerDefaults.lingerMs());
+        // The router's commit interval too: each commit waits for the producer to drain, and that wait
+        // belongs to the cadence, not to routing (docs/benchmarks.md, passthrough).
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, routerDefaults.effectiveCommitInterval().toMillis());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         try (state; KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();
@@ -269,7 +290,7 @@ public final class PassthroughLadder implements Suite {
                     () -> !steady || streams.state() == KafkaStreams.State.RUNNING, Duration.ofSeconds(120));
             AppendSpan span = AppendSpan.awaitAndScanSince(env.clientProperties(), List.of(out), n,
                     Duration.ofSeconds(180), cpu.startedAtMs());
-            return new Stage(span, cpu.microsPerRecord(span));
+            return new Stage(span, cpu.microsPerRecord(span), ProduceRequests.of(prefix + "app"));
         }
     }
 
@@ -294,7 +315,7 @@ public final class PassthroughLadder implements Suite {
                     Duration.ofSeconds(120));
             AppendSpan span = AppendSpan.awaitAndScanSince(env.clientProperties(), List.of(topics.provider(provider)), n,
                     Duration.ofSeconds(180), cpu.startedAtMs());
-            return new Stage(span, cpu.microsPerRecord(span));
+            return new Stage(span, cpu.microsPerRecord(span), ProduceRequests.of(config.applicationId()));
         }
     }
 }

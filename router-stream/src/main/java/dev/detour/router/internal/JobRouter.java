@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * (when the key names a job) and a dead letter carrying the original bytes, and the next record is
  * processed as usual.
  */
-final class JobRouter implements Processor<String, byte[], String, Object> {
+final class JobRouter implements Processor<byte[], byte[], String, Object> {
     private static final Logger log = LoggerFactory.getLogger(JobRouter.class);
 
     static final String PARKED_STORE = "parked-jobs";
@@ -130,7 +130,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
     }
 
     @Override
-    public void process(Record<String, byte[]> record) {
+    public void process(Record<byte[], byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
         boolean retry = topic.equals(retriesTopic);
         try {
@@ -141,13 +141,14 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
             }
         } catch (RuntimeException e) {
             // A bug must cost one job, not the partition: end it failed with the original bytes kept.
-            log.error("unexpected failure routing record {} from {}", record.key(), topic, e);
-            fail(record.key(), null, List.of(), FailureReason.INTERNAL, "router error: " + e, source(topic),
-                    record.key(), record.value(), context.currentSystemTimeMs());
+            String key = keyOf(record);
+            log.error("unexpected failure routing record {} from {}", key, topic, e);
+            fail(key, null, List.of(), FailureReason.INTERNAL, "router error: " + e, source(topic),
+                    key, record.value(), context.currentSystemTimeMs());
         }
     }
 
-    private void onRequest(Record<String, byte[]> record, String topic) {
+    private void onRequest(Record<byte[], byte[]> record, String topic) {
         long now = context.currentSystemTimeMs();
         CompletionRequest request;
         try {
@@ -169,14 +170,14 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
         }
         var problem = RequestValidation.check(request, view.catalog(), now);
         if (problem.isPresent()) {
-            String key = jobId == null || jobId.isBlank() ? record.key() : jobId;
+            String key = jobId == null || jobId.isBlank() ? keyOf(record) : jobId;
             fail(key, request, List.of(), problem.get().reason(), problem.get().message(), source(topic), null, null, now);
             return;
         }
-        route(request, record.value(), List.of(), now, source(topic), true);
+        route(request, record.value(), List.of(), now, topic, true);
     }
 
-    private void onRetry(Record<String, byte[]> record, String topic) {
+    private void onRetry(Record<byte[], byte[]> record, String topic) {
         long now = context.currentSystemTimeMs();
         RoutedRequest failed;
         try {
@@ -193,15 +194,17 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
             log.warn("retry for job {} that is parked; keeping the parked copy", jobId);
             return;
         }
-        route(failed.getRequest(), null, failed.getTried(), now, source(topic), true);
+        route(failed.getRequest(), null, failed.getTried(), now, topic, true);
     }
 
     /**
      * Returns true when the job left (routed or failed), false when it is (still) parked.
      * {@code requestWire}: the bytes the request was decoded from, if at hand, passed on as they are.
+     * {@code sourceTopic}: the topic of the record being processed, named in a dead letter; null for a
+     * parked job (its source record is long committed).
      */
     private boolean route(CompletionRequest request, byte[] requestWire, List<AttemptSummary> tried, long now,
-                          TerminalRecords.Source source, boolean mayPark) {
+                          String sourceTopic, boolean mayPark) {
         TenantPolicy tenant = view.tenant(request.getTenant());
         CacheMode cacheMode = ResponseCachePolicy.readMode(request, tenant);
         if (cacheMode == CacheMode.PREFER && tried.isEmpty() && serveFromCache(request, tried, now, "preferred")) {
@@ -228,7 +231,8 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
                 return true;
             }
             case RoutingDecision.Fail f -> {
-                fail(request.getJobId(), request, tried, f.reason(), f.message(), source, null, null, now);
+                fail(request.getJobId(), request, tried, f.reason(), f.message(),
+                        sourceTopic == null ? TerminalRecords.Source.NONE : source(sourceTopic), null, null, now);
                 return true;
             }
             case RoutingDecision.Park p -> {
@@ -408,7 +412,7 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
                 }
                 boolean left;
                 try {
-                    left = route(job.getRequest(), null, job.getTried(), now, TerminalRecords.Source.NONE, false);
+                    left = route(job.getRequest(), null, job.getTried(), now, null, false);
                 } catch (RuntimeException e) {
                     // A punctuator exception would kill the stream thread; end this one job instead.
                     log.error("unexpected failure re-examining parked job {}", jobId, e);
@@ -433,11 +437,12 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
         return new PoolBackoff(parking.initialBackoff().toMillis(), parking.maxBackoff().toMillis(), now);
     }
 
-    private void undecodable(Record<String, byte[]> record, String topic, RuntimeException e, long now) {
-        log.warn("undecodable record key={} on {}: {}", record.key(), topic, e.toString());
+    private void undecodable(Record<byte[], byte[]> record, String topic, RuntimeException e, long now) {
+        String key = keyOf(record);
+        log.warn("undecodable record key={} on {}: {}", key, topic, e.toString());
         metrics.record(RouterMetrics.Decision.UNDECODABLE, now);
-        fail(record.key(), null, List.of(), FailureReason.UNDECODABLE,
-                "undecodable record on " + topic + ": " + e.getMessage(), source(topic), record.key(), record.value(), now);
+        fail(key, null, List.of(), FailureReason.UNDECODABLE,
+                "undecodable record on " + topic + ": " + e.getMessage(), source(topic), key, record.value(), now);
     }
 
     private void fail(String jobId, CompletionRequest request, List<AttemptSummary> tried, FailureReason reason,
@@ -450,6 +455,11 @@ final class JobRouter implements Processor<String, byte[], String, Object> {
         }
         context.forward(new Record<>(jobId, (Object) TerminalRecords.deadLetter(jobId, request, tried, reason, message,
                 source, originalKey, originalValue, now), now), RouterGraph.DEAD_LETTER_SINK);
+    }
+
+    /** The record key as text, for failures only: the route itself keys by the decoded job id. */
+    private static String keyOf(Record<byte[], byte[]> record) {
+        return record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private TerminalRecords.Source source(String topic) {

@@ -101,8 +101,9 @@ public final class RouterGraph {
                 serializer(serdes, HealthSnapshot.class), "aggregate-health");
 
         // 3. Requests and retries -> provider topics, parking, terminal failures.
-        t.addSource("requests", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.requests());
-        t.addSource("retries", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.retries());
+        // Keys stay bytes: the route keys its output by the decoded job id; the key is read only to fail a record.
+        t.addSource("requests", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), topics.requests());
+        t.addSource("retries", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), topics.retries());
         t.addProcessor("route", () -> new JobRouter(wiring), "requests", "retries");
         StoreBuilder<KeyValueStore<String, ParkedJob>> parked = Stores.keyValueStoreBuilder(
                 keyValue(config, JobRouter.PARKED_STORE), Serdes.String(), serdes.serde(ParkedJob.class));

@@ -291,9 +291,10 @@ public final class RoutingPolicy {
             notes.add("half-open probe");
         }
         ScoreBreakdown b = chosen.score();
-        ScoreBreakdown score = new ScoreBreakdown(b.getTotal(), b.getExpectedCostMicros(), b.getCostScore(),
-                b.getLatencyScore(), b.getRiskScore(), b.getTierPenalty(), b.getComplexity(), b.getStrategy(),
-                b.getCandidates(), notes.isEmpty() ? null : String.join("; ", notes));
+        // The ranking's breakdown carries no note; a copy only when there is one to add.
+        ScoreBreakdown score = notes.isEmpty() ? b : new ScoreBreakdown(b.getTotal(), b.getExpectedCostMicros(),
+                b.getCostScore(), b.getLatencyScore(), b.getRiskScore(), b.getTierPenalty(), b.getComplexity(),
+                b.getStrategy(), b.getCandidates(), String.join("; ", notes));
         long probeEpoch = 0;
         for (Candidate c : eligible) {
             if (c.spec() == d) {
@@ -373,6 +374,9 @@ public final class RoutingPolicy {
                     latencyScore, riskScore, tierPenalty, complexity == null ? null : complexity.value(), strategy,
                     eligible.size(), null),
                     c.halfOpen()));
+        }
+        if (out.size() == 1) {
+            return List.of(out.get(0));
         }
         out.sort(BEST_FIRST);
         return Collections.unmodifiableList(out);

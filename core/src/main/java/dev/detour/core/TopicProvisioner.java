@@ -1,13 +1,18 @@
 package dev.detour.core;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -55,6 +60,7 @@ public final class TopicProvisioner {
             // Not the topics this principal may not even describe: waiting for their leaders would only time out.
             if (!present.isEmpty()) {
                 awaitLeaders(present);
+                awaitWritable(present);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -85,5 +91,24 @@ public final class TopicProvisioner {
             TimeUnit.MILLISECONDS.sleep(50);
         }
         log.warn("topics {} still have partitions without a leader after 30 s", names);
+    }
+
+    /**
+     * The metadata names a leader before the leader's broker has brought the partition online: a
+     * produce request in between is refused with NOT_LEADER_OR_FOLLOWER, and on Kafka 4.1 an idempotent
+     * producer with later batches in flight can then be left retrying its first batch against
+     * OutOfOrderSequence until the delivery timeout (seen in a CI run: a test's records lost). An
+     * offsets request goes through the same leader check and the admin client retries it until it
+     * passes, so every partition answering one means every partition takes writes.
+     */
+    private void awaitWritable(List<String> names) throws InterruptedException {
+        try {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
+                    d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+            admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs(30_000)).all().get(35, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("topics {} did not all answer an offsets request within 30 s: {}", names, e.toString());
+        }
     }
 }

@@ -87,6 +87,9 @@ class LedgerKafkaTest {
     private static KafkaProducer<String, byte[]> producer(KafkaCluster cluster) {
         Properties p = cluster.clientProperties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // One request in flight: a retried first batch can never fall behind later ones (the test data
+        // goes out right after the topics are created).
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -97,12 +100,17 @@ class LedgerKafkaTest {
         }
     }
 
-    private static void publish(KafkaCluster cluster, Topics topics, List<UsageRecord> usages) {
+    private static void publish(KafkaCluster cluster, Topics topics, List<UsageRecord> usages) throws Exception {
         try (KafkaProducer<String, byte[]> p = producer(cluster)) {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (UsageRecord u : usages) {
-                p.send(new ProducerRecord<>(topics.usage(), null, u.getBilledAtMs(), u.getAttemptId(), LedgerDriver.encode(u)));
+                sent.add(p.send(new ProducerRecord<>(topics.usage(), null, u.getBilledAtMs(), u.getAttemptId(),
+                        LedgerDriver.encode(u))));
             }
             p.flush();
+            for (var f : sent) {
+                f.get(); // a record the test meant to publish and did not is a failure here, not a timeout later
+            }
         }
     }
 

@@ -3,14 +3,19 @@ package dev.detour.router.internal;
 /**
  * Where each job id of the dedupe window is kept: an open-addressing table from the id's 64-bit
  * {@link #hash} to the sequence number of the {@link SeenJobLog} batch that holds it (or will, once
- * its commit completed). Only hashes are kept, 16 bytes a slot, at most half full: an id whose hash
+ * its commit completed). Only hashes are kept, 20 bytes a slot, at most half full: an id whose hash
  * matches is confirmed against the id itself in the log, so a collision costs a read, never a wrong
- * answer. Not thread-safe: each stream task owns its table.
+ * answer. Lookups walk a separate array of 32-bit tags (4 bytes a slot) and read a slot's full hash
+ * and sequence only when its tag matches: a new id, the common case, touches a fifth of the memory,
+ * which a random read of a table larger than the cache pays for in cache and TLB misses. Not
+ * thread-safe: each stream task owns its table.
  */
 final class SeenIdTable {
     private static final int MIN_CAPACITY = 1 << 10;
 
-    /** Pairs: hash, then sequence + 1 (0: an empty slot). */
+    /** Per slot, 32 bits of its entry's hash, never 0; 0 for an empty slot. */
+    private int[] tags;
+    /** Pairs per slot: hash, then sequence. */
     private long[] slots;
     private int mask;
     private int size;
@@ -47,7 +52,7 @@ final class SeenIdTable {
 
     /** The sequence in a slot {@link #find} returned. */
     long seqAt(int slot) {
-        return slots[2 * slot + 1] - 1;
+        return slots[2 * slot + 1];
     }
 
     /** Adds an entry; an id seen again after the window gets a second entry, the older one swept later. */
@@ -56,7 +61,7 @@ final class SeenIdTable {
             rebuild(capacity() * 2);
         }
         int free = freeAfterScan;
-        if (free >= 0 && scannedHash == hash && slots[2 * free + 1] == 0) {
+        if (free >= 0 && scannedHash == hash && tags[free] == 0) {
             // Inserts only fill slots, so every slot between the hash's home and this one is still taken.
             place(free, hash, seq);
         } else {
@@ -75,8 +80,8 @@ final class SeenIdTable {
         freeAfterScan = -1;
         int before = size;
         for (int s = 0; s <= mask; s++) {
-            if (slots[2 * s + 1] != 0 && !keep.keep(slots[2 * s], slots[2 * s + 1] - 1)) {
-                slots[2 * s + 1] = 0;
+            if (tags[s] != 0 && !keep.keep(slots[2 * s], slots[2 * s + 1])) {
+                tags[s] = 0;
                 size--;
             }
         }
@@ -111,9 +116,10 @@ final class SeenIdTable {
     }
 
     private int scan(long hash, int from) {
+        int tag = tag(hash);
         int s = from;
-        for (; slots[2 * s + 1] != 0; s = (s + 1) & mask) {
-            if (slots[2 * s] == hash) {
+        for (int t; (t = tags[s]) != 0; s = (s + 1) & mask) {
+            if (t == tag && slots[2 * s] == hash) {
                 return s;
             }
         }
@@ -126,17 +132,24 @@ final class SeenIdTable {
         return (int) hash & mask;
     }
 
+    /** The hash's high half, which the home slot (its low bits) does not already tell apart. */
+    private static int tag(long hash) {
+        int tag = (int) (hash >>> 32);
+        return tag == 0 ? 1 : tag;
+    }
+
     private void insert(long hash, long seq) {
         int s = home(hash);
-        while (slots[2 * s + 1] != 0) {
+        while (tags[s] != 0) {
             s = (s + 1) & mask;
         }
         place(s, hash, seq);
     }
 
     private void place(int slot, long hash, long seq) {
+        tags[slot] = tag(hash);
         slots[2 * slot] = hash;
-        slots[2 * slot + 1] = seq + 1;
+        slots[2 * slot + 1] = seq;
         size++;
     }
 
@@ -147,16 +160,15 @@ final class SeenIdTable {
      */
     private void closeGaps() {
         int empty = 0;
-        while (slots[2 * empty + 1] != 0) {
+        while (tags[empty] != 0) {
             empty++;
         }
         for (int i = 1; i <= mask; i++) {
             int s = (empty + i) & mask;
-            long value = slots[2 * s + 1];
-            if (value != 0) {
-                slots[2 * s + 1] = 0;
+            if (tags[s] != 0) {
+                tags[s] = 0;
                 size--;
-                insert(slots[2 * s], value - 1);
+                insert(slots[2 * s], slots[2 * s + 1]);
             }
         }
     }
@@ -164,17 +176,19 @@ final class SeenIdTable {
     /** Every entry into a new array of {@code capacity} slots. */
     private void rebuild(int capacity) {
         freeAfterScan = -1;
+        int[] oldTags = tags;
         long[] old = slots;
         allocate(capacity);
         size = 0;
-        for (int i = 0; i < old.length; i += 2) {
-            if (old[i + 1] != 0) {
-                insert(old[i], old[i + 1] - 1);
+        for (int s = 0; s < oldTags.length; s++) {
+            if (oldTags[s] != 0) {
+                insert(old[2 * s], old[2 * s + 1]);
             }
         }
     }
 
     private void allocate(int capacity) {
+        tags = new int[capacity];
         slots = new long[2 * capacity];
         mask = capacity - 1;
     }

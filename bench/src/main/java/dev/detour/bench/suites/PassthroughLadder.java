@@ -49,7 +49,7 @@ public final class PassthroughLadder implements Suite {
     static final int RECORD_BYTES = 1024;
     /**
      * Records per stage in full mode: at 100,000 a stage lasted 1-3 s, and one round's ratio moved by
-     * ±30% between runs of the same code; 300,000 give each stage 3-5 s.
+     * ±30% between runs of the same code; 300,000 give each stage 1.5-4 s.
      */
     static final int RECORDS = 300_000;
     static final int WARM_UP_RECORDS = 30_000;

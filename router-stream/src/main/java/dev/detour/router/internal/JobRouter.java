@@ -79,9 +79,17 @@ final class JobRouter implements Processor<byte[], byte[], String, Object> {
     private final ParkingLot lot = new ParkingLot();
     private final Map<String, PoolBackoff> poolBackoff = new HashMap<>();
     private long lastSeenVersion = -1;
-    /** Deployment references by deployment of {@link #refsOf} (by identity: the catalog's own objects). */
-    private final Map<DeploymentSpec, DeploymentRef> refs = new IdentityHashMap<>();
-    private RoutingCatalog refsOf;
+    /** Where requests to a deployment go: its reference as routed requests carry it, and its provider's topic. */
+    private record Target(DeploymentRef ref, String topic) {}
+
+    /**
+     * Targets by deployment of {@link #targetsOf} (by identity: the catalog's own objects). One topic
+     * string per provider, not one per record: the producer and the serializer look the name up in maps.
+     */
+    private final Map<DeploymentSpec, Target> targets = new IdentityHashMap<>();
+    private RoutingCatalog targetsOf;
+    /** Provider name -> topic; provider names come from the catalog, so this stays small. */
+    private final Map<String, String> providerTopics = new HashMap<>();
 
     JobRouter(RouterGraph.Wiring wiring) {
         this.wiring = wiring;
@@ -340,8 +348,9 @@ final class JobRouter implements Processor<byte[], byte[], String, Object> {
         }
         // All-fields constructors, not builders: Avro builders validate and deep-copy every field on
         // build, which costs more than the rest of emitting; the serializer still rejects a missing field.
+        Target target = target(d);
         RoutedRequest routed = new RoutedRequest(sent, attempt, request.getJobId() + "#" + attempt,
-                deploymentRef(d),
+                target.ref(),
                 r.score(), List.copyOf(tried), now, r.notBeforeMs(), wiring.config().instanceId(),
                 RoutingPolicy.effectiveQuality(request, tenant));
         if (log.isDebugEnabled()) {
@@ -349,18 +358,27 @@ final class JobRouter implements Processor<byte[], byte[], String, Object> {
                     r.ranking().stream().map(c -> c.deployment().getId() + "=" + String.format(java.util.Locale.ROOT,
                             "%.3f", c.score().getTotal())).toList());
         }
-        OutgoingRequest out = new OutgoingRequest(routed, sent == request ? requestWire : null);
+        OutgoingRequest out = new OutgoingRequest(routed, sent == request ? requestWire : null, target.topic());
         context.forward(new Record<>(request.getJobId(), (Object) out, now), RouterGraph.PROVIDER_SINK);
     }
 
-    /** The reference routed requests to {@code d} carry, encoded once per deployment of the current catalog. */
-    private DeploymentRef deploymentRef(DeploymentSpec d) {
+    /**
+     * The reference routed requests to {@code d} carry, encoded once per deployment of the current
+     * catalog, and its provider's topic.
+     */
+    private Target target(DeploymentSpec d) {
         RoutingCatalog catalog = view.catalog();
-        if (catalog != refsOf) {
-            refs.clear(); // the catalog changed: its deployments are new objects
-            refsOf = catalog;
+        if (catalog != targetsOf) {
+            targets.clear(); // the catalog changed: its deployments are new objects
+            targetsOf = catalog;
         }
-        return refs.computeIfAbsent(d, EncodedDeploymentRef::of);
+        Target t = targets.get(d);
+        if (t == null) {
+            t = new Target(EncodedDeploymentRef.of(d),
+                    providerTopics.computeIfAbsent(d.getProvider(), wiring.config().topics()::provider));
+            targets.put(d, t);
+        }
+        return t;
     }
 
     private void park(CompletionRequest request, List<AttemptSummary> tried, RoutingDecision.Park p, long now) {

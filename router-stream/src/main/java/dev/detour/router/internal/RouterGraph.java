@@ -110,10 +110,7 @@ public final class RouterGraph {
         t.addStateStore(parked, "route");
         t.addStateStore(SeenJobLog.builder(keyValue(config, JobRouter.SEEN_LOG_STORE)), "route");
 
-        // One string per provider, not one per record: the producer and the serializer look the name up in maps.
-        java.util.Map<String, String> providerTopics = new java.util.concurrent.ConcurrentHashMap<>();
-        TopicNameExtractor<String, OutgoingRequest> providerTopic = (key, out, ctx) ->
-                providerTopics.computeIfAbsent(out.routed().getDeployment().getProvider(), topics::provider);
+        TopicNameExtractor<String, OutgoingRequest> providerTopic = (key, out, ctx) -> out.topic();
         t.addSink(PROVIDER_SINK, providerTopic, Serdes.String().serializer(),
                 OutgoingRequest.serializer(serdes.serde(RoutedRequest.class).serializer()), "route");
         t.addSink(RESULTS_SINK, topics.results(), Serdes.String().serializer(),

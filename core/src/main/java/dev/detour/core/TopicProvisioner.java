@@ -1,5 +1,6 @@
 package dev.detour.core;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ public final class TopicProvisioner {
             if (missing.isEmpty()) {
                 return;
             }
-            List<String> present = new java.util.ArrayList<>();
+            List<String> present = new ArrayList<>();
             for (var entry : admin.createTopics(missing).values().entrySet()) {
                 try {
                     entry.getValue().get(30, TimeUnit.SECONDS);
@@ -59,8 +60,10 @@ public final class TopicProvisioner {
             }
             // Not the topics this principal may not even describe: waiting for their leaders would only time out.
             if (!present.isEmpty()) {
-                awaitLeaders(present);
-                awaitWritable(present);
+                List<TopicPartition> partitions = awaitLeaders(present);
+                if (!partitions.isEmpty()) {
+                    awaitWritable(partitions);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -74,16 +77,21 @@ public final class TopicProvisioner {
     /**
      * A topic answers NOT_LEADER for a moment after creation; an idempotent producer that starts
      * writing then can end up refused with OutOfOrderSequence. Returning only once every partition
-     * has a leader keeps components started right after provisioning clear of that window.
+     * has a leader keeps components started right after provisioning clear of that window. Returns
+     * the partitions last described (all of them once every one has a leader; none if never described).
      */
-    private void awaitLeaders(List<String> names) throws InterruptedException {
+    private List<TopicPartition> awaitLeaders(List<String> names) throws InterruptedException {
+        List<TopicPartition> partitions = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             try {
-                boolean ready = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                var described = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+                partitions.clear();
+                described.forEach((name, d) -> d.partitions().forEach(p -> partitions.add(new TopicPartition(name, p.partition()))));
+                boolean ready = described.values().stream()
                         .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
                 if (ready) {
-                    return;
+                    return partitions;
                 }
             } catch (ExecutionException | TimeoutException e) {
                 log.debug("topics {} not described yet: {}", names, e.toString());
@@ -91,6 +99,7 @@ public final class TopicProvisioner {
             TimeUnit.MILLISECONDS.sleep(50);
         }
         log.warn("topics {} still have partitions without a leader after 30 s", names);
+        return partitions;
     }
 
     /**
@@ -101,14 +110,13 @@ public final class TopicProvisioner {
      * offsets request goes through the same leader check and the admin client retries it until it
      * passes, so every partition answering one means every partition takes writes.
      */
-    private void awaitWritable(List<String> names) throws InterruptedException {
+    private void awaitWritable(List<TopicPartition> partitions) throws InterruptedException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
         try {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
-                    d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
             admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs(30_000)).all().get(35, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            log.warn("topics {} did not all answer an offsets request within 30 s: {}", names, e.toString());
+            log.warn("partitions {} did not all answer an offsets request within 30 s: {}", partitions, e.toString());
         }
     }
 }

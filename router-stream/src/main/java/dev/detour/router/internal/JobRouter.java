@@ -26,6 +26,7 @@ import dev.detour.schema.FailureReason;
 import dev.detour.schema.HealthSnapshot;
 import dev.detour.schema.ParkedJob;
 import dev.detour.schema.RoutedRequest;
+import dev.detour.schemas.serde.AvroSerializer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,6 +70,8 @@ final class JobRouter implements Processor<byte[], byte[], String, Object> {
     private final Duration dedupeWindow;
     private final Deserializer<CompletionRequest> requestDecoder;
     private final Deserializer<RoutedRequest> retryDecoder;
+    /** Asked whether a request's own bytes can stand for it in the routed record. */
+    private final AvroSerializer<RoutedRequest> routedWriter;
     private final String retriesTopic;
 
     private ProcessorContext<String, Object> context;
@@ -100,6 +103,7 @@ final class JobRouter implements Processor<byte[], byte[], String, Object> {
         this.dedupeWindow = wiring.config().dedupeWindow();
         this.requestDecoder = wiring.serdes().serde(CompletionRequest.class).deserializer();
         this.retryDecoder = wiring.serdes().serde(RoutedRequest.class).deserializer();
+        this.routedWriter = wiring.serdes().serde(RoutedRequest.class).serializer();
         this.retriesTopic = wiring.config().topics().retries();
     }
 
@@ -349,7 +353,10 @@ final class JobRouter implements Processor<byte[], byte[], String, Object> {
         // All-fields constructors, not builders: Avro builders validate and deep-copy every field on
         // build, which costs more than the rest of emitting; the serializer still rejects a missing field.
         Target target = target(d);
-        RoutedRequest routed = new RoutedRequest(sent, attempt, request.getJobId() + "#" + attempt,
+        // Unchanged and decoded from bytes of our own schema: the routed record copies those bytes.
+        CompletionRequest carried = sent == request && routedWriter.embeds(requestWire, CompletionRequest.getClassSchema())
+                ? EncodedRequest.of(request, requestWire) : sent;
+        RoutedRequest routed = new RoutedRequest(carried, attempt, request.getJobId() + "#" + attempt,
                 target.ref(),
                 r.score(), List.copyOf(tried), now, r.notBeforeMs(), wiring.config().instanceId(),
                 RoutingPolicy.effectiveQuality(request, tenant));
@@ -358,7 +365,7 @@ final class JobRouter implements Processor<byte[], byte[], String, Object> {
                     r.ranking().stream().map(c -> c.deployment().getId() + "=" + String.format(java.util.Locale.ROOT,
                             "%.3f", c.score().getTotal())).toList());
         }
-        OutgoingRequest out = new OutgoingRequest(routed, sent == request ? requestWire : null, target.topic());
+        OutgoingRequest out = new OutgoingRequest(routed, target.topic());
         context.forward(new Record<>(request.getJobId(), (Object) out, now), RouterGraph.PROVIDER_SINK);
     }
 

@@ -5,7 +5,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
-import org.apache.avro.io.Encoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -30,7 +29,6 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     private boolean isKey;
     private boolean autoRegister = true;
     private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
-    private final Map<Schema, SpecificData> models = new ConcurrentHashMap<>();
     /** Subject per topic: built once, and its hash with it, not per record. */
     private final Map<String, String> subjects = new ConcurrentHashMap<>();
     /** Per field schema: which writer schema ids encode it byte for byte (same parsing canonical form). */
@@ -71,28 +69,15 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     }
 
     /**
-     * Writes the record as {@link #serialize} does, except that the value of the nested-record field
-     * {@code fieldName} is copied from {@code embedded}, a wire-format value of that field (e.g. the
-     * bytes it was decoded from), instead of being encoded again: for a large record passed on inside
-     * a bigger one. {@code embedded} must hold exactly the record's current value of the field and be
-     * well-formed (it decoded). When its writer schema does not encode the field's schema byte for byte
-     * (another parsing canonical form), or it is null, the field is encoded as usual.
+     * Whether {@code wire}, a wire-format value (header and payload), can be copied as the encoding of
+     * a value of {@code schema} instead of encoding that value again: its writer schema has the same
+     * parsing canonical form, so Avro writes the same bytes for the same value. False for bytes that
+     * are too short, lack the magic byte, or name a schema the registry cannot give now (asked again
+     * next time). Cached per writer id.
      */
-    public byte[] serializeEmbedding(String topic, T record, String fieldName, byte[] embedded) {
-        if (record == null) {
-            return null;
-        }
-        Schema schema = record.getSchema();
-        Schema.Field field = schema.getField(fieldName);
-        if (field == null || field.schema().getType() != Schema.Type.RECORD) {
-            throw new IllegalArgumentException(schema.getFullName() + " has no record field " + fieldName);
-        }
-        if (embedded == null || embedded.length < WireFormat.HEADER_SIZE || embedded[0] != WireFormat.MAGIC_BYTE
-                || !encodesAs(WireFormat.schemaId(embedded), field.schema())) {
-            return serialize(topic, record);
-        }
-        return write(topic, schema, record, new EmbeddingWriter<>(schema, model(schema, record), record, field.pos(),
-                embedded));
+    public boolean embeds(byte[] wire, Schema schema) {
+        return wire != null && wire.length >= WireFormat.HEADER_SIZE && wire[0] == WireFormat.MAGIC_BYTE
+                && encodesAs(WireFormat.schemaId(wire), schema);
     }
 
     private byte[] write(String topic, Schema schema, T record, DatumWriter<T> writer) {
@@ -156,54 +141,10 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
         return model;
     }
 
-    /**
-     * Once per schema, not per record, shared by the plain and the embedding writer. Its own instance:
-     * switching custom coders on in the class's shared model would change every other writer of it.
-     */
-    private SpecificData model(Schema schema, T record) {
-        return models.computeIfAbsent(schema, s -> customCoders(record.getClass()));
-    }
-
     private DatumWriter<T> newWriter(Schema schema, T record) {
-        return new SpecificDatumWriter<>(schema, model(schema, record));
-    }
-
-    /** Writes one field of one record from its pre-encoded bytes, the rest as a specific writer does. */
-    private static final class EmbeddingWriter<T> extends SpecificDatumWriter<T> {
-        private final Object root;
-        private final int pos;
-        private final byte[] embedded;
-
-        EmbeddingWriter(Schema schema, SpecificData model, Object root, int pos, byte[] embedded) {
-            super(schema, model);
-            this.root = root;
-            this.pos = pos;
-            this.embedded = embedded;
-        }
-
-        /**
-         * The root field by field (its generated {@code customEncode} would encode the embedded field again);
-         * nested records through their generated coders, several times faster than the generic walk.
-         */
-        @Override
-        protected void writeRecord(Schema schema, Object datum, Encoder out) throws IOException {
-            if (datum != root) {
-                super.writeRecord(schema, datum, out);
-                return;
-            }
-            for (Schema.Field f : schema.getFields()) {
-                writeField(datum, f, out, null);
-            }
-        }
-
-        @Override
-        protected void writeField(Object datum, Schema.Field f, Encoder out, Object state) throws IOException {
-            if (datum == root && f.pos() == pos) {
-                out.writeFixed(embedded, WireFormat.HEADER_SIZE, embedded.length - WireFormat.HEADER_SIZE);
-            } else {
-                super.writeField(datum, f, out, state);
-            }
-        }
+        // Once per schema (the writers are cached), with a model of its own: switching custom coders on in
+        // the class's shared model would change every other writer of it.
+        return new SpecificDatumWriter<>(schema, customCoders(record.getClass()));
     }
 
     @Override

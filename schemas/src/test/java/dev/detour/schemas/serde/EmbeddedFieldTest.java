@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@link AvroSerializer#serializeEmbedding} and the encode buffer a thread reuses across records. */
+/** {@link AvroSerializer#embeds}, the generated coders, and the encode buffer a thread reuses across records. */
 class EmbeddedFieldTest {
     private static final String REQUESTS = "detour.requests";
     private static final String PROVIDER = "detour.provider.anthropic";
@@ -51,58 +51,43 @@ class EmbeddedFieldTest {
     }
 
     @Test
-    void embeddingTheRequestsOwnBytesWritesWhatEncodingItWould() {
-        RoutedRequest record = Samples.routed();
-        byte[] requestBytes = requests.serializer().serialize(REQUESTS, record.getRequest());
+    void bytesOfTheFieldsOwnSchemaAreEmbeddable() {
+        byte[] requestBytes = requests.serializer().serialize(REQUESTS, Samples.request());
 
-        byte[] embedded = routed.serializer().serializeEmbedding(PROVIDER, record, "request", requestBytes);
-
-        assertThat(embedded).isEqualTo(routed.serializer().serialize(PROVIDER, record));
-        assertThat(routed.deserializer().deserialize(PROVIDER, embedded)).isEqualTo(record);
+        assertThat(routed.serializer().embeds(requestBytes, CompletionRequest.getClassSchema())).isTrue();
     }
 
     @Test
-    void theEmbeddedBytesAreCopiedNotTheFieldEncodedAgain() {
-        RoutedRequest record = Samples.routed();
-        CompletionRequest other = CompletionRequest.newBuilder(record.getRequest()).setJobId("job-other").build();
-        byte[] otherBytes = requests.serializer().serialize(REQUESTS, other);
+    void bytesOfAnotherRecordAreNotEmbeddableAsThisOne() {
+        byte[] usageBytes = new AvroSerializer<>(UsageRecord.class, registry).serialize("detour.usage",
+                Samples.usageRecord());
 
-        // Against the contract (the bytes must be the field's value), which shows where the field came from.
-        byte[] embedded = routed.serializer().serializeEmbedding(PROVIDER, record, "request", otherBytes);
-
-        RoutedRequest read = routed.deserializer().deserialize(PROVIDER, embedded);
-        assertThat(read.getRequest()).isEqualTo(other);
-        assertThat(read.getAttemptId()).isEqualTo(record.getAttemptId());
-        assertThat(read.getTried()).isEqualTo(record.getTried());
+        assertThat(routed.serializer().embeds(usageBytes, CompletionRequest.getClassSchema())).isFalse();
     }
 
     @Test
-    void bytesOfAnotherWriterSchemaAreNotEmbedded() throws IOException {
+    void bytesOfAnotherWriterSchemaAreNotEmbeddable() throws IOException {
         Schema newer = SchemaEvolutionTest.withOptionalField(CompletionRequest.getClassSchema(), "region");
         GenericRecord newRequest = asGeneric(Samples.request(), newer);
         newRequest.put("region", "eu-west-1");
         byte[] newerBytes = SchemaEvolutionTest.wire(registry.register(REQUESTS + "-value", newer), newRequest, newer);
-        RoutedRequest record = Samples.routed();
-        record.setRequest(requests.deserializer().deserialize(REQUESTS, newerBytes));
 
-        byte[] written = routed.serializer().serializeEmbedding(PROVIDER, record, "request", newerBytes);
-
-        assertThat(written).isEqualTo(routed.serializer().serialize(PROVIDER, record));
-        assertThat(routed.deserializer().deserialize(PROVIDER, written)).isEqualTo(record);
+        // They decode (the reader drops the new field), but copying them would carry a field the routed
+        // record's schema does not have.
+        assertThat(requests.deserializer().deserialize(REQUESTS, newerBytes).getJobId())
+                .isEqualTo(Samples.request().getJobId());
+        assertThat(routed.serializer().embeds(newerBytes, CompletionRequest.getClassSchema())).isFalse();
     }
 
     @Test
-    void missingOrUnreadableBytesAreEncodedAsUsual() {
-        RoutedRequest record = Samples.routed();
-        byte[] plain = routed.serializer().serialize(PROVIDER, record);
+    void missingOrUnreadableBytesAreNotEmbeddable() {
+        Schema schema = CompletionRequest.getClassSchema();
         byte[] unknownId = {0, 0x7f, 0, 0, 1, 2, 3};
 
-        assertThat(routed.serializer().serializeEmbedding(PROVIDER, record, "request", null)).isEqualTo(plain);
-        assertThat(routed.serializer().serializeEmbedding(PROVIDER, record, "request", new byte[] {1, 2}))
-                .isEqualTo(plain);
-        assertThat(routed.serializer().serializeEmbedding(PROVIDER, record, "request", unknownId)).isEqualTo(plain);
-        assertThatThrownBy(() -> routed.serializer().serializeEmbedding(PROVIDER, record, "attemptId", null))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(routed.serializer().embeds(null, schema)).isFalse();
+        assertThat(routed.serializer().embeds(new byte[] {1, 2}, schema)).isFalse();
+        assertThat(routed.serializer().embeds(new byte[] {1, 0, 0, 0, 1, 2}, schema)).isFalse();
+        assertThat(routed.serializer().embeds(unknownId, schema)).isFalse();
     }
 
     @Test

@@ -33,6 +33,8 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     private final Map<String, String> subjects = new ConcurrentHashMap<>();
     /** Per field schema: which writer schema ids encode it byte for byte (same parsing canonical form). */
     private final Map<Schema, Map<Integer, Boolean>> embeddable = new ConcurrentHashMap<>();
+    /** The last pair found embeddable: answered without hashing the schema. */
+    private volatile Embeddable lastEmbeddable;
 
     /** For Kafka's reflective instantiation; call {@link #configure} before use. */
     public AvroSerializer() {
@@ -104,6 +106,10 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     }
 
     private boolean encodesAs(int writerId, Schema fieldSchema) {
+        Embeddable last = lastEmbeddable;
+        if (last != null && last.schema() == fieldSchema && last.writerId() == writerId) {
+            return true; // a router asks this for every request, nearly always with the same pair
+        }
         Map<Integer, Boolean> known = embeddable.computeIfAbsent(fieldSchema, s -> new ConcurrentHashMap<>());
         Boolean same = known.get(writerId);
         if (same == null) {
@@ -116,8 +122,13 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
             same = SchemaNormalization.parsingFingerprint64(writer) == SchemaNormalization.parsingFingerprint64(fieldSchema);
             known.put(writerId, same);
         }
+        if (same) {
+            lastEmbeddable = new Embeddable(fieldSchema, writerId);
+        }
         return same;
     }
+
+    private record Embeddable(Schema schema, int writerId) {}
 
     private int schemaId(String subject, Schema schema) {
         try {

@@ -19,9 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,23 +174,19 @@ public final class BenchEnvironment implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates the topic (if absent) as the components create theirs, waiting until every partition
+     * takes writes, then checks its leaders strictly: the bench fails here rather than waiting on
+     * records that never come.
+     */
     public void createTopic(String name, int partitions, Map<String, String> configs) {
-        try {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(new HashMap<>(configs))))
-                    .all().get();
-            awaitLeaders(List.of(name));
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + name, e.getCause());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted creating topic " + name, e);
-        }
+        new TopicProvisioner(admin).ensure(List.of(new Topics.TopicSpec(name, partitions, (short) 1, configs)));
+        awaitLeaders(List.of(name));
     }
 
     /**
-     * Waits until every partition of the topics has a leader. An idempotent producer that writes to a
+     * Waits until every partition of the topics has a leader, and fails after 60 s, where the
+     * provisioner only logs a warning after 30. An idempotent producer that writes to a
      * topic whose leaders are still being elected can get stuck retrying out-of-order sequences until
      * its delivery timeout (seen on the 2-core machine under load), and the suite would wait for
      * records that never arrive.

@@ -255,6 +255,43 @@ class RouterTopologyTest {
     }
 
     @Test
+    void aRequestOfANewerWriterSchemaIsRoutedEncodedInOurs() throws java.io.IOException {
+        // A producer on a newer schema (one more optional field): its bytes must not be copied into the
+        // routed record, whose schema has no such field; the request is encoded again instead.
+        org.apache.avro.Schema ours = CompletionRequest.getClassSchema();
+        List<org.apache.avro.Schema.Field> fields = new java.util.ArrayList<>();
+        ours.getFields().forEach(f -> fields.add(new org.apache.avro.Schema.Field(f, f.schema())));
+        fields.add(new org.apache.avro.Schema.Field("region", org.apache.avro.Schema.createUnion(
+                org.apache.avro.Schema.create(org.apache.avro.Schema.Type.NULL),
+                org.apache.avro.Schema.create(org.apache.avro.Schema.Type.STRING)), null,
+                org.apache.avro.JsonProperties.NULL_VALUE));
+        org.apache.avro.Schema newer = org.apache.avro.Schema.createRecord(ours.getName(), ours.getDoc(),
+                ours.getNamespace(), false, fields);
+        CompletionRequest sent = request("newer-1", "chat", router.now());
+        java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
+        var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(plain, null);
+        new org.apache.avro.specific.SpecificDatumWriter<CompletionRequest>(ours).write(sent, encoder);
+        encoder.flush();
+        org.apache.avro.generic.GenericRecord asNewer = new org.apache.avro.generic.GenericDatumReader<
+                org.apache.avro.generic.GenericRecord>(ours, newer)
+                .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(plain.toByteArray(), null));
+        asNewer.put("region", "eu-west-1");
+        int id = router.registry().register(router.topics.requests() + "-value", newer);
+        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+        wire.write(java.nio.ByteBuffer.allocate(5).put((byte) 0).putInt(id).array());
+        encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(wire, null);
+        new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(newer).write(asNewer, encoder);
+        encoder.flush();
+
+        router.rawRequest("newer-1", wire.toByteArray());
+
+        assertThat(router.deadLetters()).isEmpty();
+        List<RoutedRequest> routed = router.routed();
+        assertThat(routed).hasSize(1);
+        assertThat(routed.get(0).getRequest()).isEqualTo(sent);
+    }
+
+    @Test
     void aPoisonPillIsDeadLetteredAndTheNextRecordStillRouted() {
         byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
         router.rawRequest("bad-1", garbage);

@@ -38,6 +38,7 @@ public final class RouterHarness implements AutoCloseable {
 
     public final RouterConfig config;
     public final Topics topics;
+    private final String registryUrl;
     private final RecordSerdes serdes;
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, ConfigRecord> configIn;
@@ -56,7 +57,8 @@ public final class RouterHarness implements AutoCloseable {
     private final List<String> providers = new ArrayList<>();
 
     public RouterHarness(UnaryOperator<RouterConfig> tweak) {
-        this.serdes = RecordSerdes.forUrl("mock://router-ttd-" + System.nanoTime());
+        this.registryUrl = "mock://router-ttd-" + System.nanoTime();
+        this.serdes = RecordSerdes.forUrl(registryUrl);
         this.topics = Topics.defaults();
         this.config = tweak.apply(RouterConfig.defaults("unused:9092", "mock://router-test")
                 .withInstanceId("test-router").withInMemoryState(true));
@@ -188,6 +190,11 @@ public final class RouterHarness implements AutoCloseable {
 
     public List<DeadLetter> deadLetters() {
         return deadLetterOut.readValuesToList();
+    }
+
+    /** The registry the router's serdes use, e.g. to register a newer producer's schema. */
+    public dev.detour.schemas.serde.SchemaRegistryClient registry() {
+        return dev.detour.schemas.serde.SchemaRegistryClients.forUrl(registryUrl);
     }
 
     public <T extends org.apache.avro.specific.SpecificRecord> org.apache.kafka.common.serialization.Serde<T> serde(Class<T> c) {

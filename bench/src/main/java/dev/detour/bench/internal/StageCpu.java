@@ -21,17 +21,22 @@ public final class StageCpu {
     private static final long SAMPLE_EVERY_MS = 20;
 
     private final String applicationId;
-    /** (wall clock ms, CPU ns) every 20 ms from the start, so the CPU up to a stage's last record can be read. */
+    /**
+     * (wall clock ms, CPU ns, stream threads' CPU ns) every 20 ms from the start, so the CPU up to a
+     * stage's last record can be read.
+     */
     private final java.util.concurrent.ConcurrentLinkedDeque<long[]> samples = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final java.util.concurrent.ScheduledExecutorService sampler;
     private final long cpuAtStartNs;
+    private final long streamCpuAtStartNs;
     private final long startedAtMs;
 
-    private StageCpu(String applicationId, long cpuAtStartNs, long startedAtMs) {
+    private StageCpu(String applicationId, long[] cpuAtStartNs, long startedAtMs) {
         this.applicationId = applicationId;
-        this.cpuAtStartNs = cpuAtStartNs;
+        this.cpuAtStartNs = cpuAtStartNs[0];
+        this.streamCpuAtStartNs = cpuAtStartNs[1];
         this.startedAtMs = startedAtMs;
-        if (cpuAtStartNs < 0) {
+        if (this.cpuAtStartNs < 0) {
             this.sampler = null;
         } else {
             this.sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -39,7 +44,10 @@ public final class StageCpu {
                 t.setDaemon(true);
                 return t;
             });
-            sampler.scheduleAtFixedRate(() -> samples.add(new long[] {System.currentTimeMillis(), cpuNs(applicationId)}),
+            sampler.scheduleAtFixedRate(() -> {
+                        long[] cpu = cpuNs(applicationId);
+                        samples.add(new long[] {System.currentTimeMillis(), cpu[0], cpu[1]});
+                    },
                     SAMPLE_EVERY_MS, SAMPLE_EVERY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
@@ -71,7 +79,7 @@ public final class StageCpu {
                 }
             }
         }
-        return new StageCpu(applicationId, -1, Long.MIN_VALUE);
+        return new StageCpu(applicationId, new long[] {-1, -1}, Long.MIN_VALUE);
     }
 
     /** When counting started (wall clock ms); records appended from then on are the measured ones. */
@@ -85,20 +93,39 @@ public final class StageCpu {
      * the reader waited for the topic to settle, is left out. Stops the sampling.
      */
     public double microsPerRecord(AppendSpan span) {
-        if (sampler == null) {
+        long[] end = lastSampleOf(span);
+        if (end == null || span.count() < 1) {
             return Double.NaN;
+        }
+        return (end[1] - cpuAtStartNs) / 1000.0 / span.count();
+    }
+
+    /**
+     * The share of the same window the stage's stream threads were on a CPU, summed over its threads
+     * (one thread: at most 1.0). Well below 1 says the stage waited for the rest of the pipeline rather
+     * than for its own processing.
+     */
+    public double streamThreadBusy(AppendSpan span) {
+        long[] end = lastSampleOf(span);
+        if (end == null || end[0] <= startedAtMs) {
+            return Double.NaN;
+        }
+        return (end[2] - streamCpuAtStartNs) / 1e6 / (end[0] - startedAtMs);
+    }
+
+    /** The last sample up to the span's last append; stops the sampling (the span has ended). */
+    private long[] lastSampleOf(AppendSpan span) {
+        if (sampler == null) {
+            return null;
         }
         sampler.shutdownNow();
-        long cpuAtEnd = -1;
+        long[] end = null;
         for (long[] s : samples) {
             if (s[0] <= span.lastAppendMs() + SAMPLE_EVERY_MS) {
-                cpuAtEnd = s[1];
+                end = s;
             }
         }
-        if (cpuAtEnd < 0 || span.count() < 1) {
-            return Double.NaN;
-        }
-        return (cpuAtEnd - cpuAtStartNs) / 1000.0 / span.count();
+        return end;
     }
 
     /**
@@ -106,17 +133,24 @@ public final class StageCpu {
      * sampled every 20 ms, a stack dump of every thread of the JVM (broker included) was a pause of the
      * whole JVM inside the measured window.
      */
-    private static long cpuNs(String applicationId) {
+    private static long[] cpuNs(String applicationId) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long sum = 0;
+        long stream = 0;
         for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds(), 0)) {
             if (t != null && t.getThreadName().contains(applicationId)) {
                 long ns = mx.getThreadCpuTime(t.getThreadId());
                 if (ns > 0) {
                     sum += ns;
+                    if (STREAM_THREAD.matcher(t.getThreadName()).find()) {
+                        stream += ns;
+                    }
                 }
             }
         }
-        return sum;
+        return new long[] {sum, stream};
     }
+
+    /** Kafka Streams names them {@code <client id>-StreamThread-<n>}; its clients' threads add a suffix. */
+    private static final java.util.regex.Pattern STREAM_THREAD = java.util.regex.Pattern.compile("-StreamThread-\\d+$");
 }

@@ -145,6 +145,10 @@ public final class PassthroughLadder implements Suite {
                             p.routed().produced().recordsPerRequest(), p.pass().produced().kilobytesPerRequest(),
                             p.routed().produced().kilobytesPerRequest()))
                     .collect(java.util.stream.Collectors.joining("; ")));
+            report.note(label + ", share of the steady window the stream thread was on a CPU, passthrough / router, "
+                    + "each round: " + pairs.stream().map(p -> String.format(Locale.ROOT, "%.2f / %.2f",
+                            p.pass().streamThreadBusy(), p.routed().streamThreadBusy()))
+                    .collect(java.util.stream.Collectors.joining("; ")));
         }
         if (rounds > 1) {
             report.note(rounds + " rounds per guarantee, each a passthrough run then a router run; figures and "
@@ -240,7 +244,7 @@ public final class PassthroughLadder implements Suite {
     }
 
     /** What one Streams stage wrote, and its CPU time per record. */
-    private record Stage(AppendSpan span, double cpuMicrosPerRecord, ProduceRequests produced) {}
+    private record Stage(AppendSpan span, double cpuMicrosPerRecord, double streamThreadBusy, ProduceRequests produced) {}
 
     /** A passthrough run and the router run right after it. */
     private record Pair(Stage pass, Stage routed) {
@@ -290,7 +294,7 @@ public final class PassthroughLadder implements Suite {
                     () -> !steady || streams.state() == KafkaStreams.State.RUNNING, Duration.ofSeconds(120));
             AppendSpan span = AppendSpan.awaitAndScanSince(env.clientProperties(), List.of(out), n,
                     Duration.ofSeconds(180), cpu.startedAtMs());
-            return new Stage(span, cpu.microsPerRecord(span), ProduceRequests.of(prefix + "app"));
+            return new Stage(span, cpu.microsPerRecord(span), cpu.streamThreadBusy(span), ProduceRequests.of(prefix + "app"));
         }
     }
 
@@ -315,7 +319,8 @@ public final class PassthroughLadder implements Suite {
                     Duration.ofSeconds(120));
             AppendSpan span = AppendSpan.awaitAndScanSince(env.clientProperties(), List.of(topics.provider(provider)), n,
                     Duration.ofSeconds(180), cpu.startedAtMs());
-            return new Stage(span, cpu.microsPerRecord(span), ProduceRequests.of(config.applicationId()));
+            return new Stage(span, cpu.microsPerRecord(span), cpu.streamThreadBusy(span),
+                    ProduceRequests.of(config.applicationId()));
         }
     }
 }

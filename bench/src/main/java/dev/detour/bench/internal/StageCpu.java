@@ -21,22 +21,23 @@ public final class StageCpu {
     private static final long SAMPLE_EVERY_MS = 20;
 
     private final String applicationId;
-    /**
-     * (wall clock ms, CPU ns, stream threads' CPU ns) every 20 ms from the start, so the CPU up to a
-     * stage's last record can be read.
-     */
-    private final java.util.concurrent.ConcurrentLinkedDeque<long[]> samples = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    /** CPU time of the stage's threads, and of its stream threads among them. */
+    private record Cpu(long stageNs, long streamThreadsNs) {}
+
+    private record Sample(long atMs, Cpu cpu) {}
+
+    /** Every 20 ms from the start, so the CPU up to a stage's last record can be read. */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Sample> samples = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final java.util.concurrent.ScheduledExecutorService sampler;
-    private final long cpuAtStartNs;
-    private final long streamCpuAtStartNs;
+    /** Null when the stage never became ready: no figures. */
+    private final Cpu atStart;
     private final long startedAtMs;
 
-    private StageCpu(String applicationId, long[] cpuAtStartNs, long startedAtMs) {
+    private StageCpu(String applicationId, Cpu atStart, long startedAtMs) {
         this.applicationId = applicationId;
-        this.cpuAtStartNs = cpuAtStartNs[0];
-        this.streamCpuAtStartNs = cpuAtStartNs[1];
+        this.atStart = atStart;
         this.startedAtMs = startedAtMs;
-        if (this.cpuAtStartNs < 0) {
+        if (atStart == null) {
             this.sampler = null;
         } else {
             this.sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -44,10 +45,7 @@ public final class StageCpu {
                 t.setDaemon(true);
                 return t;
             });
-            sampler.scheduleAtFixedRate(() -> {
-                        long[] cpu = cpuNs(applicationId);
-                        samples.add(new long[] {System.currentTimeMillis(), cpu[0], cpu[1]});
-                    },
+            sampler.scheduleAtFixedRate(() -> samples.add(new Sample(System.currentTimeMillis(), cpu(applicationId))),
                     SAMPLE_EVERY_MS, SAMPLE_EVERY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
@@ -69,7 +67,7 @@ public final class StageCpu {
             while (System.nanoTime() < deadline) {
                 long written = c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
                 if (written > 0 && ready.getAsBoolean()) {
-                    return new StageCpu(applicationId, cpuNs(applicationId), System.currentTimeMillis());
+                    return new StageCpu(applicationId, cpu(applicationId), System.currentTimeMillis());
                 }
                 try {
                     Thread.sleep(10);
@@ -79,7 +77,7 @@ public final class StageCpu {
                 }
             }
         }
-        return new StageCpu(applicationId, new long[] {-1, -1}, Long.MIN_VALUE);
+        return new StageCpu(applicationId, null, Long.MIN_VALUE);
     }
 
     /** When counting started (wall clock ms); records appended from then on are the measured ones. */
@@ -93,11 +91,11 @@ public final class StageCpu {
      * the reader waited for the topic to settle, is left out. Stops the sampling.
      */
     public double microsPerRecord(AppendSpan span) {
-        long[] end = lastSampleOf(span);
+        Sample end = lastSampleOf(span);
         if (end == null || span.count() < 1) {
             return Double.NaN;
         }
-        return (end[1] - cpuAtStartNs) / 1000.0 / span.count();
+        return (end.cpu().stageNs() - atStart.stageNs()) / 1000.0 / span.count();
     }
 
     /**
@@ -106,22 +104,22 @@ public final class StageCpu {
      * than for its own processing.
      */
     public double streamThreadBusy(AppendSpan span) {
-        long[] end = lastSampleOf(span);
-        if (end == null || end[0] <= startedAtMs) {
+        Sample end = lastSampleOf(span);
+        if (end == null || end.atMs() <= startedAtMs) {
             return Double.NaN;
         }
-        return (end[2] - streamCpuAtStartNs) / 1e6 / (end[0] - startedAtMs);
+        return (end.cpu().streamThreadsNs() - atStart.streamThreadsNs()) / 1e6 / (end.atMs() - startedAtMs);
     }
 
     /** The last sample up to the span's last append; stops the sampling (the span has ended). */
-    private long[] lastSampleOf(AppendSpan span) {
+    private Sample lastSampleOf(AppendSpan span) {
         if (sampler == null) {
             return null;
         }
         sampler.shutdownNow();
-        long[] end = null;
-        for (long[] s : samples) {
-            if (s[0] <= span.lastAppendMs() + SAMPLE_EVERY_MS) {
+        Sample end = null;
+        for (Sample s : samples) {
+            if (s.atMs() <= span.lastAppendMs() + SAMPLE_EVERY_MS) {
                 end = s;
             }
         }
@@ -133,7 +131,7 @@ public final class StageCpu {
      * sampled every 20 ms, a stack dump of every thread of the JVM (broker included) was a pause of the
      * whole JVM inside the measured window.
      */
-    private static long[] cpuNs(String applicationId) {
+    private static Cpu cpu(String applicationId) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long sum = 0;
         long stream = 0;
@@ -148,7 +146,7 @@ public final class StageCpu {
                 }
             }
         }
-        return new long[] {sum, stream};
+        return new Cpu(sum, stream);
     }
 
     /** Kafka Streams names them {@code <client id>-StreamThread-<n>}; its clients' threads add a suffix. */

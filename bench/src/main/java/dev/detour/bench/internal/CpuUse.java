@@ -68,7 +68,7 @@ public final class CpuUse {
      * it counts (its cpuN lines: the machine's, which a container's CPU limit does not change); null if
      * unreadable.
      */
-    private static long[] machineTicks() {
+    static long[] machineTicks() {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/stat"));
             String[] f = lines.get(0).trim().split("\\s+");

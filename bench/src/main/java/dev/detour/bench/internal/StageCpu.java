@@ -21,8 +21,15 @@ public final class StageCpu {
     private static final long SAMPLE_EVERY_MS = 20;
 
     private final String applicationId;
-    /** CPU time of the stage's threads, and of its stream threads among them. */
-    private record Cpu(long stageNs, long streamThreadsNs) {}
+    /** The broker's process when it runs in its own JVM, else -1. */
+    private final long brokerPid;
+
+    /**
+     * CPU time of the stage's threads, and of its stream threads among them; and ticks (1/100 s) of the
+     * whole machine, of the broker's process and of this one (native RocksDB threads included), -1
+     * where unknown.
+     */
+    private record Cpu(long stageNs, long streamThreadsNs, long machineTicks, long brokerTicks, long processTicks) {}
 
     private record Sample(long atMs, Cpu cpu) {}
 
@@ -33,8 +40,9 @@ public final class StageCpu {
     private final Cpu atStart;
     private final long startedAtMs;
 
-    private StageCpu(String applicationId, Cpu atStart, long startedAtMs) {
+    private StageCpu(String applicationId, long brokerPid, Cpu atStart, long startedAtMs) {
         this.applicationId = applicationId;
+        this.brokerPid = brokerPid;
         this.atStart = atStart;
         this.startedAtMs = startedAtMs;
         if (atStart == null) {
@@ -45,7 +53,7 @@ public final class StageCpu {
                 t.setDaemon(true);
                 return t;
             });
-            sampler.scheduleAtFixedRate(() -> samples.add(new Sample(System.currentTimeMillis(), cpu(applicationId))),
+            sampler.scheduleAtFixedRate(() -> samples.add(new Sample(System.currentTimeMillis(), cpu(applicationId, brokerPid))),
                     SAMPLE_EVERY_MS, SAMPLE_EVERY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
@@ -56,7 +64,9 @@ public final class StageCpu {
      * starts counting (NaN figures when neither came in time).
      */
     public static StageCpu fromFirstOutput(Properties client, String topic, String applicationId,
-                                           java.util.function.BooleanSupplier ready, Duration timeout) {
+                                           java.util.OptionalLong brokerPid, java.util.function.BooleanSupplier ready,
+                                           Duration timeout) {
+        long broker = brokerPid.orElse(-1);
         Properties p = new Properties();
         p.putAll(client);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
@@ -67,7 +77,7 @@ public final class StageCpu {
             while (System.nanoTime() < deadline) {
                 long written = c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
                 if (written > 0 && ready.getAsBoolean()) {
-                    return new StageCpu(applicationId, cpu(applicationId), System.currentTimeMillis());
+                    return new StageCpu(applicationId, broker, cpu(applicationId, broker), System.currentTimeMillis());
                 }
                 try {
                     Thread.sleep(10);
@@ -77,7 +87,7 @@ public final class StageCpu {
                 }
             }
         }
-        return new StageCpu(applicationId, null, Long.MIN_VALUE);
+        return new StageCpu(applicationId, broker, null, Long.MIN_VALUE);
     }
 
     /** When counting started (wall clock ms); records appended from then on are the measured ones. */
@@ -111,6 +121,29 @@ public final class StageCpu {
         return (end.cpu().streamThreadsNs() - atStart.streamThreadsNs()) / 1e6 / (end.atMs() - startedAtMs);
     }
 
+    /**
+     * Microseconds of CPU per record of the span, over the same window as {@link #microsPerRecord}, of
+     * the whole machine, of the broker's process and of this process (the stage's threads, native RocksDB
+     * threads, and the harness, which idles while a stage runs); NaN where unknown. Ticks are 10 ms: over
+     * a window of seconds, a fraction of a percent.
+     */
+    public ProcessCpu processCpu(AppendSpan span) {
+        Sample end = lastSampleOf(span);
+        if (end == null || span.count() < 1) {
+            return new ProcessCpu(Double.NaN, Double.NaN, Double.NaN);
+        }
+        return new ProcessCpu(perRecord(atStart.machineTicks(), end.cpu().machineTicks(), span),
+                perRecord(atStart.brokerTicks(), end.cpu().brokerTicks(), span),
+                perRecord(atStart.processTicks(), end.cpu().processTicks(), span));
+    }
+
+    /** CPU microseconds per record: of every process on the machine, of the broker, of this JVM. */
+    public record ProcessCpu(double machine, double broker, double process) {}
+
+    private static double perRecord(long fromTicks, long toTicks, AppendSpan span) {
+        return fromTicks < 0 || toTicks < 0 ? Double.NaN : (toTicks - fromTicks) * 10_000.0 / span.count();
+    }
+
     /** The last sample up to the span's last append; stops the sampling (the span has ended). */
     private Sample lastSampleOf(AppendSpan span) {
         if (sampler == null) {
@@ -131,7 +164,7 @@ public final class StageCpu {
      * sampled every 20 ms, a stack dump of every thread of the JVM (broker included) was a pause of the
      * whole JVM inside the measured window.
      */
-    private static Cpu cpu(String applicationId) {
+    private static Cpu cpu(String applicationId, long brokerPid) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long sum = 0;
         long stream = 0;
@@ -146,7 +179,9 @@ public final class StageCpu {
                 }
             }
         }
-        return new Cpu(sum, stream);
+        long[] machine = CpuUse.machineTicks();
+        return new Cpu(sum, stream, machine == null ? -1 : machine[0], brokerPid < 0 ? -1 : CpuUse.processTicks(brokerPid),
+                CpuUse.processTicks(ProcessHandle.current().pid()));
     }
 
     /** Kafka Streams names them {@code <client id>-StreamThread-<n>}; its clients' threads add a suffix. */

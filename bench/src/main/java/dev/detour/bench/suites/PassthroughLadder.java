@@ -91,6 +91,9 @@ public final class PassthroughLadder implements Suite {
         report.figure("request.avro_bytes", avroBytes);
         // Quick mode only proves every stage runs; exactly-once doubles the Streams start-ups.
         List<ProcessingGuarantee> guarantees = quick ? List.of(ProcessingGuarantee.AT_LEAST_ONCE)
+                : System.getProperty("detour.bench.passthrough.guarantee") != null
+                ? List.of(ProcessingGuarantee.valueOf(System.getProperty("detour.bench.passthrough.guarantee")
+                        .toUpperCase(Locale.ROOT)))
                 : List.of(ProcessingGuarantee.values());
         // Paired rounds, passthrough then router, each pair close in time: a pair's ratio sees the same
         // machine load on both sides; the median pair is reported, every pair is in the notes.
@@ -132,6 +135,10 @@ public final class PassthroughLadder implements Suite {
             report.figure("passthrough." + label + ".records_per_s", passRate);
             report.figure("router." + label + ".records_per_s", routedRate);
             report.figure("router." + label + ".ratio", ratio);
+            report.figure("passthrough." + label + ".machine_cpu_us_per_record", median(pairs, p -> p.pass().processCpu().machine()));
+            report.figure("router." + label + ".machine_cpu_us_per_record", median(pairs, p -> p.routed().processCpu().machine()));
+            report.figure("passthrough." + label + ".broker_cpu_us_per_record", median(pairs, p -> p.pass().processCpu().broker()));
+            report.figure("router." + label + ".broker_cpu_us_per_record", median(pairs, p -> p.routed().processCpu().broker()));
             report.target(TargetCheck.atLeast("router / passthrough (" + label + ")", 0.8, ratio));
             if (rounds > 1) {
                 report.note(label + ", each round (passthrough rec/s, router rec/s, rate ratio, CPU ratio; records "
@@ -148,6 +155,13 @@ public final class PassthroughLadder implements Suite {
             report.note(label + ", share of the steady window the stream thread was on a CPU, passthrough / router, "
                     + "each round: " + pairs.stream().map(p -> String.format(Locale.ROOT, "%.2f / %.2f",
                             p.pass().streamThreadBusy(), p.routed().streamThreadBusy()))
+                    .collect(java.util.stream.Collectors.joining("; ")));
+            report.note(label + ", CPU us per record over the same window, passthrough / router, of the whole machine, "
+                    + "the broker's process and the stage's process (native RocksDB threads included), each round: "
+                    + pairs.stream().map(p -> String.format(Locale.ROOT, "%.1f / %.1f, %.1f / %.1f, %.1f / %.1f",
+                            p.pass().processCpu().machine(), p.routed().processCpu().machine(),
+                            p.pass().processCpu().broker(), p.routed().processCpu().broker(),
+                            p.pass().processCpu().process(), p.routed().processCpu().process()))
                     .collect(java.util.stream.Collectors.joining("; ")));
         }
         if (rounds > 1) {
@@ -244,7 +258,8 @@ public final class PassthroughLadder implements Suite {
     }
 
     /** What one Streams stage wrote, and its CPU time per record. */
-    private record Stage(AppendSpan span, double cpuMicrosPerRecord, double streamThreadBusy, ProduceRequests produced) {}
+    private record Stage(AppendSpan span, double cpuMicrosPerRecord, double streamThreadBusy,
+                         StageCpu.ProcessCpu processCpu, ProduceRequests produced) {}
 
     /** A passthrough run and the router run right after it. */
     private record Pair(Stage pass, Stage routed) {
@@ -290,11 +305,12 @@ public final class PassthroughLadder implements Suite {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         try (state; KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();
-            StageCpu cpu = StageCpu.fromFirstOutput(env.clientProperties(), out, prefix + "app",
+            StageCpu cpu = StageCpu.fromFirstOutput(env.clientProperties(), out, prefix + "app", env.brokerPid(),
                     () -> !steady || streams.state() == KafkaStreams.State.RUNNING, Duration.ofSeconds(120));
             AppendSpan span = AppendSpan.awaitAndScanSince(env.clientProperties(), List.of(out), n,
                     Duration.ofSeconds(180), cpu.startedAtMs());
-            return new Stage(span, cpu.microsPerRecord(span), cpu.streamThreadBusy(span), ProduceRequests.of(prefix + "app"));
+            return new Stage(span, cpu.microsPerRecord(span), cpu.streamThreadBusy(span), cpu.processCpu(span),
+                    ProduceRequests.of(prefix + "app"));
         }
     }
 
@@ -315,12 +331,12 @@ public final class PassthroughLadder implements Suite {
         // Closed in reverse: the router first, then its RocksDB files go.
         try (state; Router router = Router.start(config, env.serdes())) {
             StageCpu cpu = StageCpu.fromFirstOutput(env.clientProperties(), topics.provider(provider),
-                    config.applicationId(), () -> !steady || router.state() == KafkaStreams.State.RUNNING,
+                    config.applicationId(), env.brokerPid(), () -> !steady || router.state() == KafkaStreams.State.RUNNING,
                     Duration.ofSeconds(120));
             AppendSpan span = AppendSpan.awaitAndScanSince(env.clientProperties(), List.of(topics.provider(provider)), n,
                     Duration.ofSeconds(180), cpu.startedAtMs());
             return new Stage(span, cpu.microsPerRecord(span), cpu.streamThreadBusy(span),
-                    ProduceRequests.of(config.applicationId()));
+                    cpu.processCpu(span), ProduceRequests.of(config.applicationId()));
         }
     }
 }

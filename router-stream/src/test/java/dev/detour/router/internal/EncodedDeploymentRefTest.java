@@ -11,19 +11,14 @@ import dev.detour.schemas.serde.AvroSerde;
 import dev.detour.schemas.serde.DetourSerdes;
 import dev.detour.schemas.serde.SchemaRegistryClients;
 import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class EncodedDeploymentRefTest {
-    private final String scope = "encoded-ref-" + UUID.randomUUID();
+    @AutoClose
+    private final SchemaRegistryClients.MockRegistry mock = SchemaRegistryClients.freshMock("encoded-ref");
     private final AvroSerde<RoutedRequest> routed = DetourSerdes.of(RoutedRequest.class,
-            SchemaRegistryClients.forUrl("mock://" + scope));
-
-    @AfterEach
-    void dropRegistry() {
-        SchemaRegistryClients.dropMock(scope);
-    }
+            mock.client());
 
     @Test
     void aRoutedRequestCarryingItIsWrittenByteForByteAsWithAPlainReference() {

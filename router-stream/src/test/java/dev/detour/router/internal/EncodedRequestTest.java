@@ -11,21 +11,16 @@ import dev.detour.schemas.serde.DetourSerdes;
 import dev.detour.schemas.serde.SchemaRegistryClient;
 import dev.detour.schemas.serde.SchemaRegistryClients;
 import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class EncodedRequestTest {
     private static final String PROVIDER = "detour.provider.x";
-    private final String scope = "encoded-request-" + UUID.randomUUID();
-    private final SchemaRegistryClient registry = SchemaRegistryClients.forUrl("mock://" + scope);
+    @AutoClose
+    private final SchemaRegistryClients.MockRegistry mock = SchemaRegistryClients.freshMock("encoded-request");
+    private final SchemaRegistryClient registry = mock.client();
     private final AvroSerde<CompletionRequest> requests = DetourSerdes.of(CompletionRequest.class, registry);
     private final AvroSerde<RoutedRequest> routed = DetourSerdes.of(RoutedRequest.class, registry);
-
-    @AfterEach
-    void dropRegistry() {
-        SchemaRegistryClients.dropMock(scope);
-    }
 
     @Test
     void aRoutedRequestCarryingItIsWrittenByteForByteAsWithThePlainRequest() {

@@ -65,4 +65,22 @@ public final class SchemaRegistryClients {
     public static void dropMock(String scope) {
         MOCKS.remove(scope);
     }
+
+    /**
+     * An empty {@code mock://} registry under a scope of its own (the label and a random suffix), for a
+     * test or a demo; closing it forgets the registry (JUnit's {@code @AutoClose} on the field does that
+     * after each test).
+     */
+    public static MockRegistry freshMock(String label) {
+        String url = MOCK_PREFIX + label + "-" + java.util.UUID.randomUUID();
+        return new MockRegistry(url, forUrl(url));
+    }
+
+    /** A {@code mock://} registry of its own scope: its URL, a client of it, and its end. */
+    public record MockRegistry(String url, SchemaRegistryClient client) implements AutoCloseable {
+        @Override
+        public void close() {
+            dropMock(url.substring(MOCK_PREFIX.length()));
+        }
+    }
 }

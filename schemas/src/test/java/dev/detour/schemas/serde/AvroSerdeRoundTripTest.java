@@ -4,14 +4,13 @@ import dev.detour.schema.CompletionRequest;
 import dev.detour.schema.UsageRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,14 +18,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AvroSerdeRoundTripTest {
 
-    private final String scope = "roundtrip-" + UUID.randomUUID();
-    private final String url = "mock://" + scope;
-    private final SchemaRegistryClient registry = SchemaRegistryClients.forUrl(url);
-
-    @AfterEach
-    void dropRegistry() {
-        SchemaRegistryClients.dropMock(scope);
-    }
+    @AutoClose
+    private final SchemaRegistryClients.MockRegistry mock = SchemaRegistryClients.freshMock("roundtrip");
+    private final String url = mock.url();
+    private final SchemaRegistryClient registry = mock.client();
 
     static Stream<Named<SpecificRecord>> everyRecordOfThePipeline() {
         return Stream.<SpecificRecord>of(Samples.request(), Samples.routed(), Samples.outcome(), Samples.result(),

@@ -2,13 +2,12 @@ package dev.detour.schemas.serde;
 
 import dev.detour.schema.CompletionRequest;
 import dev.detour.schemas.serde.AvroDecodeException.Cause;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -18,13 +17,9 @@ class BadBytesTest {
 
     private static final String TOPIC = "detour.requests";
 
-    private final String scope = "bad-bytes-" + UUID.randomUUID();
-    private final AvroSerde<CompletionRequest> serde = DetourSerdes.of(CompletionRequest.class, "mock://" + scope);
-
-    @AfterEach
-    void dropRegistry() {
-        SchemaRegistryClients.dropMock(scope);
-    }
+    @AutoClose
+    private final SchemaRegistryClients.MockRegistry mock = SchemaRegistryClients.freshMock("bad-bytes");
+    private final AvroSerde<CompletionRequest> serde = DetourSerdes.of(CompletionRequest.class, mock.url());
 
     @Test
     void emptyBytesAreTruncated() {

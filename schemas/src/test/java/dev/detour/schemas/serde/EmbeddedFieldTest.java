@@ -5,7 +5,6 @@ import dev.detour.schema.RoutedRequest;
 import dev.detour.schema.UsageRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -15,7 +14,7 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.errors.SerializationException;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,15 +25,11 @@ class EmbeddedFieldTest {
     private static final String REQUESTS = "detour.requests";
     private static final String PROVIDER = "detour.provider.anthropic";
 
-    private final String scope = "embed-" + UUID.randomUUID();
-    private final SchemaRegistryClient registry = SchemaRegistryClients.forUrl("mock://" + scope);
+    @AutoClose
+    private final SchemaRegistryClients.MockRegistry mock = SchemaRegistryClients.freshMock("embed");
+    private final SchemaRegistryClient registry = mock.client();
     private final AvroSerde<CompletionRequest> requests = DetourSerdes.of(CompletionRequest.class, registry);
     private final AvroSerde<RoutedRequest> routed = DetourSerdes.of(RoutedRequest.class, registry);
-
-    @AfterEach
-    void dropRegistry() {
-        SchemaRegistryClients.dropMock(scope);
-    }
 
     @Test
     void generatedCodersWriteTheBytesAvrosSchemaWalkWrites() throws IOException {

@@ -29,6 +29,22 @@ class InMemorySchemaRegistryTest {
     }
 
     @Test
+    void aFreshMockHasAScopeOfItsOwnAndIsForgottenWhenClosed() {
+        SchemaRegistryClients.MockRegistry mock = SchemaRegistryClients.freshMock("fresh");
+        try (SchemaRegistryClients.MockRegistry other = SchemaRegistryClients.freshMock("fresh")) {
+            mock.client().register("t-value", UsageRecord.getClassSchema());
+
+            assertThat(SchemaRegistryClients.forUrl(mock.url()).subjects()).containsExactly("t-value");
+            assertThat(other.client().subjects()).isEmpty();
+        }
+        mock.close();
+        try (SchemaRegistryClients.MockRegistry again = new SchemaRegistryClients.MockRegistry(mock.url(),
+                SchemaRegistryClients.forUrl(mock.url()))) {
+            assertThat(again.client().subjects()).isEmpty();
+        }
+    }
+
+    @Test
     void idsAreGlobalAndRegistrationIsIdempotent() {
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         int usage = registry.register("a-value", UsageRecord.getClassSchema());

@@ -14,13 +14,12 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.common.errors.SerializationException;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,13 +34,9 @@ class SchemaEvolutionTest {
     private static final String TOPIC = "detour.usage";
     private static final String SUBJECT = "detour.usage-value";
 
-    private final String scope = "evolution-" + UUID.randomUUID();
-    private final SchemaRegistryClient registry = SchemaRegistryClients.forUrl("mock://" + scope);
-
-    @AfterEach
-    void dropRegistry() {
-        SchemaRegistryClients.dropMock(scope);
-    }
+    @AutoClose
+    private final SchemaRegistryClients.MockRegistry mock = SchemaRegistryClients.freshMock("evolution");
+    private final SchemaRegistryClient registry = mock.client();
 
     @Test
     void oldWriterWithoutAnOptionalFieldIsReadByTheCurrentClassWithTheDefault() throws IOException {

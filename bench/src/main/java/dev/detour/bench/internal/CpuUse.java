@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public final class CpuUse {
     /** Linux reports process times in USER_HZ ticks: 100 per second on x86-64 and arm64. */
-    private static final double TICKS_PER_SECOND = 100.0;
+    static final double TICKS_PER_SECOND = 100.0;
 
     private final Map<String, Long> pids;
     private final long startNanos;

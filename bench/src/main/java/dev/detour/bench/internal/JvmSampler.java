@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * before the stage.
  */
 public final class JvmSampler implements AutoCloseable {
-    private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
@@ -210,7 +209,7 @@ public final class JvmSampler implements AutoCloseable {
             // Fields after the command name (which may hold spaces) start after the last ')'.
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
-            return ticks * 1_000_000_000L / CLOCK_TICKS_PER_SECOND;
+            return (long) (ticks * (1e9 / CpuUse.TICKS_PER_SECOND));
         } catch (IOException | RuntimeException e) {
             return -1;
         }

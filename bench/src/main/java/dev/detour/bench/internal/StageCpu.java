@@ -25,9 +25,9 @@ public final class StageCpu {
     private final long brokerPid;
 
     /**
-     * CPU time of the stage's threads, and of its stream threads among them; and ticks (1/100 s) of the
-     * whole machine, of the broker's process and of this one (native RocksDB threads included), -1
-     * where unknown.
+     * CPU time of the stage's threads, and of its stream threads among them; and the CPU time of the
+     * whole machine, of the broker's process and of this one (native RocksDB threads included), in
+     * Linux's USER_HZ ticks ({@link CpuUse#TICKS_PER_SECOND}), -1 where unknown.
      */
     private record Cpu(long stageNs, long streamThreadsNs, long machineTicks, long brokerTicks, long processTicks) {}
 
@@ -141,7 +141,8 @@ public final class StageCpu {
     public record ProcessCpu(double machine, double broker, double process) {}
 
     private static double perRecord(long fromTicks, long toTicks, AppendSpan span) {
-        return fromTicks < 0 || toTicks < 0 ? Double.NaN : (toTicks - fromTicks) * 10_000.0 / span.count();
+        return fromTicks < 0 || toTicks < 0 ? Double.NaN
+                : (toTicks - fromTicks) * (1e6 / CpuUse.TICKS_PER_SECOND) / span.count();
     }
 
     /** The last sample up to the span's last append; stops the sampling (the span has ended). */

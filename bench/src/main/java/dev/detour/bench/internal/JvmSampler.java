@@ -1,9 +1,6 @@
 package dev.detour.bench.internal;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -201,17 +198,7 @@ public final class JvmSampler implements AutoCloseable {
 
     /** utime + stime of a process from /proc/<pid>/stat, in nanoseconds; -1 where unknown. */
     private static long otherCpuNanos(long pid) {
-        if (pid <= 0) {
-            return -1;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // Fields after the command name (which may hold spaces) start after the last ')'.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
-            return (long) (ticks * (1e9 / CpuUse.TICKS_PER_SECOND));
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+        long ticks = pid <= 0 ? -1 : CpuUse.processTicks(pid);
+        return ticks < 0 ? -1 : (long) (ticks * (1e9 / CpuUse.TICKS_PER_SECOND));
     }
 }

@@ -38,7 +38,8 @@ public final class RouterHarness implements AutoCloseable {
 
     public final RouterConfig config;
     public final Topics topics;
-    private final String registryUrl;
+    private final dev.detour.schemas.serde.SchemaRegistryClients.MockRegistry registry =
+            dev.detour.schemas.serde.SchemaRegistryClients.freshMock("router-ttd");
     private final RecordSerdes serdes;
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, ConfigRecord> configIn;
@@ -57,8 +58,7 @@ public final class RouterHarness implements AutoCloseable {
     private final List<String> providers = new ArrayList<>();
 
     public RouterHarness(UnaryOperator<RouterConfig> tweak) {
-        this.registryUrl = "mock://router-ttd-" + System.nanoTime();
-        this.serdes = RecordSerdes.forUrl(registryUrl);
+        this.serdes = RecordSerdes.forUrl(registry.url());
         this.topics = Topics.defaults();
         this.config = tweak.apply(RouterConfig.defaults("unused:9092", "mock://router-test")
                 .withInstanceId("test-router").withInMemoryState(true));
@@ -194,7 +194,7 @@ public final class RouterHarness implements AutoCloseable {
 
     /** The registry the router's serdes use, e.g. to register a newer producer's schema. */
     public dev.detour.schemas.serde.SchemaRegistryClient registry() {
-        return dev.detour.schemas.serde.SchemaRegistryClients.forUrl(registryUrl);
+        return registry.client();
     }
 
     public <T extends org.apache.avro.specific.SpecificRecord> org.apache.kafka.common.serialization.Serde<T> serde(Class<T> c) {
@@ -215,5 +215,6 @@ public final class RouterHarness implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        registry.close();
     }
 }

@@ -87,10 +87,50 @@ public final class CpuUse {
 
     /** User plus system ticks of a process, -1 if unreadable (fields 14 and 15 of /proc/PID/stat). */
     static long processTicks(long pid) {
+        return statTicks(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    /**
+     * The ids of a JVM's JIT compiler threads (HotSpot's "C1 CompilerThread<n>" and "C2 CompilerThread<n>",
+     * whose Linux names are cut to 15 characters); empty if unreadable. Threads the JVM starts later are
+     * not in it: with dynamic compiler threads (the default) it starts one of each and adds more only
+     * where it may run more than two (not on two cores).
+     */
+    static long[] compilerThreads(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (var ids = Files.list(tasks)) {
+            return ids.filter(t -> {
+                try {
+                    String comm = Files.readString(t.resolve("comm")).trim();
+                    return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
+                } catch (IOException | RuntimeException e) {
+                    return false;
+                }
+            }).mapToLong(t -> Long.parseLong(t.getFileName().toString())).sorted().toArray();
+        } catch (IOException | RuntimeException e) {
+            return new long[0];
+        }
+    }
+
+    /** User plus system ticks of these threads of a process, summed; -1 if none was readable. */
+    static long threadTicks(long pid, long[] tids) {
+        long sum = 0;
+        boolean any = false;
+        for (long tid : tids) {
+            long ticks = statTicks(Path.of("/proc", Long.toString(pid), "task", Long.toString(tid), "stat"));
+            if (ticks >= 0) {
+                sum += ticks;
+                any = true;
+            }
+        }
+        return any ? sum : -1;
+    }
+
+    private static long statTicks(Path stat) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String line = Files.readString(stat);
             // The command name (field 2) is in parentheses and may hold spaces: count from after it.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            String[] f = line.substring(line.lastIndexOf(')') + 2).trim().split("\\s+");
             return Long.parseLong(f[11]) + Long.parseLong(f[12]);
         } catch (IOException | RuntimeException e) {
             return -1;

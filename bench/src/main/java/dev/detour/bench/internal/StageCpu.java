@@ -23,13 +23,24 @@ public final class StageCpu {
     private final String applicationId;
     /** The broker's process when it runs in its own JVM, else -1. */
     private final long brokerPid;
+    /** JIT compiler threads of this JVM and of the broker's ({@link CpuUse#compilerThreads}). */
+    private final Compilers compilers;
 
     /**
      * CPU time of the stage's threads, and of its stream threads among them; and the CPU time of the
      * whole machine, of the broker's process and of this one (native RocksDB threads included), in
      * Linux's USER_HZ ticks ({@link CpuUse#TICKS_PER_SECOND}), -1 where unknown.
      */
-    private record Cpu(long stageNs, long streamThreadsNs, long machineTicks, long brokerTicks, long processTicks) {}
+    private record Cpu(long stageNs, long streamThreadsNs, long machineTicks, long brokerTicks, long processTicks,
+                       long benchCompilerTicks, long brokerCompilerTicks) {}
+
+    private record Compilers(long benchPid, long[] bench, long brokerPid, long[] broker) {
+        static Compilers of(long brokerPid) {
+            long self = ProcessHandle.current().pid();
+            return new Compilers(self, CpuUse.compilerThreads(self), brokerPid,
+                    brokerPid < 0 ? new long[0] : CpuUse.compilerThreads(brokerPid));
+        }
+    }
 
     private record Sample(long atMs, Cpu cpu) {}
 
@@ -40,9 +51,10 @@ public final class StageCpu {
     private final Cpu atStart;
     private final long startedAtMs;
 
-    private StageCpu(String applicationId, long brokerPid, Cpu atStart, long startedAtMs) {
+    private StageCpu(String applicationId, long brokerPid, Compilers compilers, Cpu atStart, long startedAtMs) {
         this.applicationId = applicationId;
         this.brokerPid = brokerPid;
+        this.compilers = compilers;
         this.atStart = atStart;
         this.startedAtMs = startedAtMs;
         if (atStart == null) {
@@ -53,7 +65,7 @@ public final class StageCpu {
                 t.setDaemon(true);
                 return t;
             });
-            sampler.scheduleAtFixedRate(() -> samples.add(new Sample(System.currentTimeMillis(), cpu(applicationId, brokerPid))),
+            sampler.scheduleAtFixedRate(() -> samples.add(new Sample(System.currentTimeMillis(), cpu(applicationId, brokerPid, compilers))),
                     SAMPLE_EVERY_MS, SAMPLE_EVERY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
@@ -67,6 +79,7 @@ public final class StageCpu {
                                            java.util.OptionalLong brokerPid, java.util.function.BooleanSupplier ready,
                                            Duration timeout) {
         long broker = brokerPid.orElse(-1);
+        Compilers compilers = Compilers.of(broker);
         Properties p = new Properties();
         p.putAll(client);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
@@ -77,7 +90,8 @@ public final class StageCpu {
             while (System.nanoTime() < deadline) {
                 long written = c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
                 if (written > 0 && ready.getAsBoolean()) {
-                    return new StageCpu(applicationId, broker, cpu(applicationId, broker), System.currentTimeMillis());
+                    return new StageCpu(applicationId, broker, compilers, cpu(applicationId, broker, compilers),
+                            System.currentTimeMillis());
                 }
                 try {
                     Thread.sleep(10);
@@ -87,7 +101,7 @@ public final class StageCpu {
                 }
             }
         }
-        return new StageCpu(applicationId, broker, null, Long.MIN_VALUE);
+        return new StageCpu(applicationId, broker, compilers, null, Long.MIN_VALUE);
     }
 
     /** When counting started (wall clock ms); records appended from then on are the measured ones. */
@@ -140,6 +154,27 @@ public final class StageCpu {
     /** CPU microseconds per record: of every process on the machine, of the broker, of this JVM. */
     public record ProcessCpu(double machine, double broker, double process) {}
 
+    /**
+     * Milliseconds of CPU the JIT compiler threads of this JVM and of the broker's took over the same
+     * window as {@link #microsPerRecord} (NaN where unknown). Well above zero, the JIT was still at work in
+     * a measured window: compiled code arriving mid-window and two cores shared with the compiler.
+     */
+    public CompilerCpu compilerCpu(AppendSpan span) {
+        Sample end = lastSampleOf(span);
+        if (end == null) {
+            return new CompilerCpu(Double.NaN, Double.NaN);
+        }
+        return new CompilerCpu(millis(atStart.benchCompilerTicks(), end.cpu().benchCompilerTicks()),
+                millis(atStart.brokerCompilerTicks(), end.cpu().brokerCompilerTicks()));
+    }
+
+    /** JIT compiler threads' CPU in a window, in milliseconds: of this JVM, of the broker's. */
+    public record CompilerCpu(double bench, double broker) {}
+
+    private static double millis(long fromTicks, long toTicks) {
+        return fromTicks < 0 || toTicks < 0 ? Double.NaN : (toTicks - fromTicks) * (1e3 / CpuUse.TICKS_PER_SECOND);
+    }
+
     private static double perRecord(long fromTicks, long toTicks, AppendSpan span) {
         return fromTicks < 0 || toTicks < 0 ? Double.NaN
                 : (toTicks - fromTicks) * (1e6 / CpuUse.TICKS_PER_SECOND) / span.count();
@@ -165,7 +200,7 @@ public final class StageCpu {
      * sampled every 20 ms, a stack dump of every thread of the JVM (broker included) was a pause of the
      * whole JVM inside the measured window.
      */
-    private static Cpu cpu(String applicationId, long brokerPid) {
+    private static Cpu cpu(String applicationId, long brokerPid, Compilers compilers) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long sum = 0;
         long stream = 0;
@@ -182,7 +217,8 @@ public final class StageCpu {
         }
         long[] machine = CpuUse.machineTicks();
         return new Cpu(sum, stream, machine == null ? -1 : machine[0], brokerPid < 0 ? -1 : CpuUse.processTicks(brokerPid),
-                CpuUse.processTicks(ProcessHandle.current().pid()));
+                CpuUse.processTicks(compilers.benchPid()), CpuUse.threadTicks(compilers.benchPid(), compilers.bench()),
+                CpuUse.threadTicks(compilers.brokerPid(), compilers.broker()));
     }
 
     /** Kafka Streams names them {@code <client id>-StreamThread-<n>}; its clients' threads add a suffix. */

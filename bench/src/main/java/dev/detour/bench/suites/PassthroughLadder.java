@@ -54,6 +54,13 @@ public final class PassthroughLadder implements Suite {
     static final int RECORDS = 300_000;
     static final int WARM_UP_RECORDS = 30_000;
     /**
+     * Untimed pairs per guarantee before the timed rounds. After one, the JIT compiler threads still
+     * took on average 330 ms (bench JVM) and 500 ms (broker) of CPU in a timed at-least-once router
+     * window of 4-9 s, 590 / 330 in the passthrough's (six rounds on one VM); after two, 140 / 250 and
+     * 260 / 250 (docs/benchmarks.md, "Warm-up").
+     */
+    static final int WARM_UP_PAIRS = 2;
+    /**
      * Paired passthrough/router runs per guarantee in full mode: on the shared 2-core host the rounds of
      * one run gave rate ratios of 0.62, 1.07 and 0.72 (2026-12-02), so the median takes five.
      */
@@ -97,6 +104,7 @@ public final class PassthroughLadder implements Suite {
         // Paired rounds, passthrough then router, each pair close in time: a pair's ratio sees the same
         // machine load on both sides; the median pair is reported, every pair is in the notes.
         int rounds = quick ? 1 : Integer.getInteger("detour.bench.passthrough.rounds", ROUNDS);
+        int warmUpPairs = Integer.getInteger("detour.bench.passthrough.warmups", WARM_UP_PAIRS);
         for (ProcessingGuarantee g : guarantees) {
             String label = g.name().toLowerCase(Locale.ROOT);
             if (!quick) {
@@ -105,8 +113,10 @@ public final class PassthroughLadder implements Suite {
                 // first at-least-once round after a 30,000-record warm-up, 0.05-0.17 in the second), and
                 // under exactly-once the transaction paths, met first by the passthrough, ran cold in it.
                 int warmUp = g == guarantees.get(0) ? n : WARM_UP_RECORDS;
-                passthrough(env, g, warmUp, true);
-                router(env, g, warmUp, true);
+                for (int pair = 0; pair < warmUpPairs; pair++) {
+                    passthrough(env, g, warmUp, true);
+                    router(env, g, warmUp, true);
+                }
             }
             List<Pair> pairs = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
@@ -162,6 +172,11 @@ public final class PassthroughLadder implements Suite {
                             p.pass().processCpu().broker(), p.routed().processCpu().broker(),
                             p.pass().processCpu().process(), p.routed().processCpu().process()))
                     .collect(java.util.stream.Collectors.joining("; ")));
+            report.note(label + ", CPU ms of the JIT compiler threads in the same window, passthrough / router, of the "
+                    + "bench JVM and of the broker, each round: " + pairs.stream().map(p -> String.format(Locale.ROOT,
+                            "%.0f / %.0f, %.0f / %.0f", p.pass().compilerCpu().bench(), p.routed().compilerCpu().bench(),
+                            p.pass().compilerCpu().broker(), p.routed().compilerCpu().broker()))
+                    .collect(java.util.stream.Collectors.joining("; ")));
         }
         if (rounds > 1) {
             report.note(rounds + " rounds per guarantee, each a passthrough run then a router run; figures and "
@@ -173,8 +188,8 @@ public final class PassthroughLadder implements Suite {
                 + "last, so start-up, restoration and rebalancing are not in the rate; CPU is counted over the "
                 + "same window.");
         if (!quick) {
-            report.note("Per guarantee, a first, untimed round through each Streams stage warms the JIT ("
-                    + String.format(Locale.ROOT, "%,d", n) + " records for the first guarantee, "
+            report.note("Per guarantee, " + warmUpPairs + " untimed round(s) through each Streams stage warm the JIT ("
+                    + String.format(Locale.ROOT, "%,d", n) + " records each for the first guarantee, "
                     + String.format(Locale.ROOT, "%,d", WARM_UP_RECORDS) + " for the next).");
         }
         report.note("CPU us/record: CPU time of the stage's Java threads (stream, producer network, admin, global and "
@@ -258,7 +273,7 @@ public final class PassthroughLadder implements Suite {
 
     /** What one Streams stage wrote, and its CPU time per record. */
     private record Stage(AppendSpan span, double cpuMicrosPerRecord, double streamThreadBusy,
-                         StageCpu.ProcessCpu processCpu, ProduceRequests produced) {}
+                         StageCpu.ProcessCpu processCpu, StageCpu.CompilerCpu compilerCpu, ProduceRequests produced) {}
 
     /** A passthrough run and the router run right after it. */
     private record Pair(Stage pass, Stage routed) {
@@ -309,7 +324,7 @@ public final class PassthroughLadder implements Suite {
             AppendSpan span = AppendSpan.awaitAndScanSince(env.clientProperties(), List.of(out), n,
                     Duration.ofSeconds(180), cpu.startedAtMs());
             return new Stage(span, cpu.microsPerRecord(span), cpu.streamThreadBusy(span), cpu.processCpu(span),
-                    ProduceRequests.of(prefix + "app"));
+                    cpu.compilerCpu(span), ProduceRequests.of(prefix + "app"));
         }
     }
 
@@ -335,7 +350,7 @@ public final class PassthroughLadder implements Suite {
             AppendSpan span = AppendSpan.awaitAndScanSince(env.clientProperties(), List.of(topics.provider(provider)), n,
                     Duration.ofSeconds(180), cpu.startedAtMs());
             return new Stage(span, cpu.microsPerRecord(span), cpu.streamThreadBusy(span),
-                    cpu.processCpu(span), ProduceRequests.of(config.applicationId()));
+                    cpu.processCpu(span), cpu.compilerCpu(span), ProduceRequests.of(config.applicationId()));
         }
     }
 }

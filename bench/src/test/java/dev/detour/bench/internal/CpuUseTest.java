@@ -41,4 +41,16 @@ class CpuUseTest {
         assertThat(f.process("gone")).isNaN();
         assertThat(f.process("never asked")).isNaN();
     }
+
+    @Test
+    void findsThisJvmsJitCompilerThreadsAndReadsTheirTicks() {
+        long[] compilers = CpuUse.compilerThreads(SELF);
+
+        // HotSpot with tiered compilation keeps at least one C1 and one C2 compiler thread alive.
+        assertThat(compilers).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(CpuUse.threadTicks(SELF, compilers)).isNotNegative();
+        assertThat(CpuUse.compilerThreads(Long.MAX_VALUE)).isEmpty();
+        assertThat(CpuUse.threadTicks(SELF, new long[] {Long.MAX_VALUE})).isEqualTo(-1);
+        assertThat(CpuUse.threadTicks(SELF, new long[0])).isEqualTo(-1);
+    }
 }

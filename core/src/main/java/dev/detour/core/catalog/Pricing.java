@@ -47,27 +47,29 @@ public final class Pricing {
         long input = prices.getInputPerMillionMicros();
         long cachedRead = prices.getCachedReadPerMillionMicros() == 0 ? input : prices.getCachedReadPerMillionMicros();
         long cacheWrite = prices.getCacheWritePerMillionMicros() == 0 ? input : prices.getCacheWritePerMillionMicros();
-        long[][] terms = {
-                {tokens(usage.getInputTokens(), "inputTokens"), input},
-                {tokens(usage.getCachedReadTokens(), "cachedReadTokens"), cachedRead},
-                {tokens(usage.getCacheWriteTokens(), "cacheWriteTokens"), cacheWrite},
-                {tokens(usage.getOutputTokens(), "outputTokens"), prices.getOutputPerMillionMicros()},
-        };
+        long inputTokens = tokens(usage.getInputTokens(), "inputTokens");
+        long cachedReadTokens = tokens(usage.getCachedReadTokens(), "cachedReadTokens");
+        long cacheWriteTokens = tokens(usage.getCacheWriteTokens(), "cacheWriteTokens");
+        long outputTokens = tokens(usage.getOutputTokens(), "outputTokens");
+        long output = prices.getOutputPerMillionMicros();
+        // Plain longs, no arrays of terms: the router prices every candidate of every decision.
         try {
-            long sum = 0;
-            for (long[] t : terms) {
-                sum = Math.addExact(sum, Math.multiplyExact(t[0], t[1]));
-            }
+            long sum = Math.multiplyExact(inputTokens, input);
+            sum = Math.addExact(sum, Math.multiplyExact(cachedReadTokens, cachedRead));
+            sum = Math.addExact(sum, Math.multiplyExact(cacheWriteTokens, cacheWrite));
+            sum = Math.addExact(sum, Math.multiplyExact(outputTokens, output));
             // Half-up on a non-negative sum: add half the divisor before the (flooring) division.
             return Math.addExact(sum, PER_MILLION / 2) / PER_MILLION;
         } catch (ArithmeticException overflow) {
-            BigInteger sum = BigInteger.ZERO;
-            for (long[] t : terms) {
-                sum = sum.add(BigInteger.valueOf(t[0]).multiply(BigInteger.valueOf(t[1])));
-            }
+            BigInteger sum = product(inputTokens, input).add(product(cachedReadTokens, cachedRead))
+                    .add(product(cacheWriteTokens, cacheWrite)).add(product(outputTokens, output));
             return new java.math.BigDecimal(sum).divide(new java.math.BigDecimal(MILLION), 0, RoundingMode.HALF_UP)
                     .toBigIntegerExact().longValueExact();
         }
+    }
+
+    private static BigInteger product(long tokens, long price) {
+        return BigInteger.valueOf(tokens).multiply(BigInteger.valueOf(price));
     }
 
     /** Expected cost of a call with these token counts, for routing estimates. */

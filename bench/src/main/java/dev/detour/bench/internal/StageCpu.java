@@ -23,8 +23,6 @@ public final class StageCpu {
     private final String applicationId;
     /** The broker's process when it runs in its own JVM, else -1. */
     private final long brokerPid;
-    /** JIT compiler threads of this JVM and of the broker's ({@link CpuUse#compilerThreads}). */
-    private final Compilers compilers;
 
     /**
      * CPU time of the stage's threads, and of its stream threads among them; and the CPU time of the
@@ -34,6 +32,7 @@ public final class StageCpu {
     private record Cpu(long stageNs, long streamThreadsNs, long machineTicks, long brokerTicks, long processTicks,
                        long benchCompilerTicks, long brokerCompilerTicks) {}
 
+    /** JIT compiler threads of this JVM and of the broker's ({@link CpuUse#compilerThreads}). */
     private record Compilers(long benchPid, long[] bench, long brokerPid, long[] broker) {
         static Compilers of(long brokerPid) {
             long self = ProcessHandle.current().pid();
@@ -54,7 +53,6 @@ public final class StageCpu {
     private StageCpu(String applicationId, long brokerPid, Compilers compilers, Cpu atStart, long startedAtMs) {
         this.applicationId = applicationId;
         this.brokerPid = brokerPid;
-        this.compilers = compilers;
         this.atStart = atStart;
         this.startedAtMs = startedAtMs;
         if (atStart == null) {

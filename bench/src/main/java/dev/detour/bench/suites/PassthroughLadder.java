@@ -108,10 +108,11 @@ public final class PassthroughLadder implements Suite {
         for (ProcessingGuarantee g : guarantees) {
             String label = g.name().toLowerCase(Locale.ROOT);
             if (!quick) {
-                // An untimed round of both stages per guarantee, full size for the first: otherwise the JIT
-                // compiles through the first timed rounds (C2 threads took 0.3-0.5 of the 2 cores in the
-                // first at-least-once round after a 30,000-record warm-up, 0.05-0.17 in the second), and
-                // under exactly-once the transaction paths, met first by the passthrough, ran cold in it.
+                // Untimed rounds of both stages per guarantee (WARM_UP_PAIRS), full size for the first
+                // guarantee: otherwise the JIT compiles through the first timed rounds (C2 threads took 0.3-0.5
+                // of the 2 cores in the first at-least-once round after a 30,000-record warm-up, 0.05-0.17 in
+                // the second), and under exactly-once the transaction paths, met first by the passthrough, ran
+                // cold in it.
                 int warmUp = g == guarantees.get(0) ? n : WARM_UP_RECORDS;
                 for (int pair = 0; pair < warmUpPairs; pair++) {
                     passthrough(env, g, warmUp, true);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.detour.router.RouterConfig.ProcessingGuarantee;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,19 @@ class RouterStreamsPropertiesTest {
         String key = StreamsConfig.mainConsumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG);
         assertThat(Router.streamsProperties(base).get(key)).isEqualTo(5_000);
         assertThat(Router.streamsProperties(base.withStreamsOverrides(Map.of(key, "500"))).get(key)).isEqualTo("500");
+    }
+
+    @Test
+    void producersBatchUpTo128KiBUnlessAPlainOrPrefixedOverrideSaysOtherwise() {
+        assertThat(producerBatchSize(base)).isEqualTo(128 * 1024);
+        assertThat(producerBatchSize(base.withStreamsOverrides(Map.of("batch.size", "32768")))).isEqualTo(32_768);
+        assertThat(producerBatchSize(base.withStreamsOverrides(Map.of("producer.batch.size", "65536")))).isEqualTo(65_536);
+    }
+
+    /** What Kafka Streams hands its producers, after merging plain and producer-prefixed settings. */
+    private static int producerBatchSize(RouterConfig c) {
+        Map<String, Object> producer = new StreamsConfig(Router.streamsProperties(c)).getProducerConfigs("router-test");
+        return Integer.parseInt(producer.get(ProducerConfig.BATCH_SIZE_CONFIG).toString());
     }
 
     private static long commitIntervalMs(RouterConfig c) {

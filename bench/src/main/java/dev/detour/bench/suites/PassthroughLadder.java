@@ -200,11 +200,22 @@ public final class PassthroughLadder implements Suite {
                 + "counted (RocksDB calls made on the stream thread are).");
         RouterConfig defaults = RouterConfig.defaults("x", "y");
         report.note("Both Streams stages run one stream thread with the router's producer linger (" + defaults.lingerMs()
-                + " ms) and commit interval (" + defaults.withGuarantee(ProcessingGuarantee.AT_LEAST_ONCE)
+                + " ms), batch size (" + batchBytes() / 1024 + " KiB) and commit interval (" + defaults.withGuarantee(ProcessingGuarantee.AT_LEAST_ONCE)
                 .effectiveCommitInterval().toMillis() + " ms at-least-once, " + defaults.withGuarantee(
                 ProcessingGuarantee.EXACTLY_ONCE_V2).effectiveCommitInterval().toMillis() + " ms exactly-once); request ~"
                 + avroBytes + " bytes in Avro.");
         return report.build();
+    }
+
+    /** The router's producer batch size, or {@code -Ddetour.bench.passthrough.batch-bytes} for both stages. */
+    private static int batchBytes() {
+        return Integer.getInteger("detour.bench.passthrough.batch-bytes", Router.PRODUCER_BATCH_BYTES);
+    }
+
+    private static java.util.Map<String, String> withBatchBytes(java.util.Map<String, String> overrides) {
+        java.util.Map<String, String> all = new java.util.HashMap<>(overrides);
+        all.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), Integer.toString(batchBytes()));
+        return all;
     }
 
     private static double mb(double recordsPerSecond, int bytes) {
@@ -314,6 +325,7 @@ public final class PassthroughLadder implements Suite {
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.path().toString());
         RouterConfig routerDefaults = RouterConfig.defaults("x", "y").withGuarantee(g);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), routerDefaults.lingerMs());
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), batchBytes());
         // The router's commit interval too: each commit waits for the producer to drain, and that wait
         // belongs to the cadence, not to routing (docs/benchmarks.md, passthrough).
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, routerDefaults.effectiveCommitInterval().toMillis());
@@ -342,7 +354,7 @@ public final class PassthroughLadder implements Suite {
                 .withInstanceId("bench-router")
                 .withGuarantee(g)
                 .withStateDir(state.path())
-                .withStreamsOverrides(env.clientOverrides());
+                .withStreamsOverrides(withBatchBytes(env.clientOverrides()));
         // Closed in reverse: the router first, then its RocksDB files go.
         try (state; Router router = Router.start(config, env.serdes())) {
             StageCpu cpu = StageCpu.fromFirstOutput(env.clientProperties(), topics.provider(provider),

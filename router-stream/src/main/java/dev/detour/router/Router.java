@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A running router instance. Start as many as needed with the same application id: Kafka spreads the
  * request partitions over them, and each one sees the whole health table.
+ *
+ * <p>An instance runs two Kafka Streams applications: routing ({@code applicationId}) and outcomes
+ * ({@code applicationId-outcomes}: feedback to health, results to the cache), so that the routing thread
+ * is woken by requests only and outcomes are fetched in batches.
  */
 public final class Router implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
@@ -42,6 +46,7 @@ public final class Router implements AutoCloseable {
     private final RouterConfig config;
     private final RecordSerdes serdes;
     private final KafkaStreams streams;
+    private final KafkaStreams outcomes;
     private final Admin admin;
     private final ExecutorService provisioning;
     private final Set<String> provisionedProviders = ConcurrentHashMap.newKeySet();
@@ -58,7 +63,8 @@ public final class Router implements AutoCloseable {
         });
         Topics topics = config.topics();
         new TopicProvisioner(admin).ensure(topics.fixed());
-        this.streams = new KafkaStreams(RouterGraph.build(config, serdes, this::ensureProviderTopics), props);
+        this.streams = new KafkaStreams(RouterGraph.routing(config, serdes, this::ensureProviderTopics), props);
+        this.outcomes = new KafkaStreams(RouterGraph.outcomes(config, serdes), outcomesProperties(config));
         // Global stores may be restored without passing through their processors: provision the
         // catalog's provider topics again once running, from the restored config store.
         streams.setStateListener((now, before) -> {
@@ -70,6 +76,10 @@ public final class Router implements AutoCloseable {
             log.error("router stream thread died; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        outcomes.setUncaughtExceptionHandler(e -> {
+            log.error("router outcomes thread died; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
     }
 
     /** Starts a router against the registry at {@code config.schemaRegistryUrl()}. */
@@ -79,6 +89,7 @@ public final class Router implements AutoCloseable {
 
     public static Router start(RouterConfig config, RecordSerdes serdes) {
         Router router = new Router(config, serdes);
+        router.outcomes.start();
         router.streams.start();
         log.info("router {} started (application {}, {})", config.instanceId(), config.applicationId(), config.guarantee());
         return router;
@@ -136,6 +147,34 @@ public final class Router implements AutoCloseable {
         return p;
     }
 
+    /** Suffix of the outcomes application's id (and so of its group, internal topics and state). */
+    public static final String OUTCOMES_SUFFIX = "-outcomes";
+
+    /**
+     * How long the outcomes consumer lets the broker wait for {@link #OUTCOMES_FETCH_MIN_BYTES}. It is
+     * the most a breaker transition waits on top of the feedback's own trip; health is a 30 s window.
+     */
+    static final int OUTCOMES_FETCH_MAX_WAIT_MS = 50;
+    /** About 35 jobs' result and feedback: under load a fetch carries dozens of outcomes, not one. */
+    static final int OUTCOMES_FETCH_MIN_BYTES = 64 * 1024;
+
+    /**
+     * The outcomes application: the routing properties (and overrides) with its own id, one thread, batched
+     * fetches and at-least-once whatever the router's guarantee. What it writes is last-value by key (a
+     * deployment's snapshot, a cache entry), so a replay after a crash rewrites the same values; a
+     * transaction per commit would buy nothing the routing decisions could tell apart.
+     */
+    static Properties outcomesProperties(RouterConfig c) {
+        Properties p = streamsProperties(c);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, c.applicationId() + OUTCOMES_SUFFIX);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, RouterConfig.AT_LEAST_ONCE_COMMIT_INTERVAL.toMillis());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        p.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), OUTCOMES_FETCH_MAX_WAIT_MS);
+        p.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), OUTCOMES_FETCH_MIN_BYTES);
+        return p;
+    }
+
     private void ensureProviderTopics(Catalog catalog) {
         Set<String> missing = new LinkedHashSet<>();
         for (DeploymentSpec d : catalog.getDeployments()) {
@@ -173,12 +212,19 @@ public final class Router implements AutoCloseable {
         }
     }
 
+    /** State of the routing application. */
     public KafkaStreams.State state() {
         return streams.state();
     }
 
+    /** State of the outcomes application (feedback to health, results to the cache). */
+    public KafkaStreams.State outcomesState() {
+        return outcomes.state();
+    }
+
+    /** Both applications are running. */
     public boolean isRunning() {
-        return streams.state() == KafkaStreams.State.RUNNING;
+        return streams.state() == KafkaStreams.State.RUNNING && outcomes.state() == KafkaStreams.State.RUNNING;
     }
 
     /** This instance's copy of the health table (its global store), decoded. */
@@ -219,6 +265,7 @@ public final class Router implements AutoCloseable {
         // Leave the group: otherwise the instance taking over waits a whole session timeout for
         // this one's partitions, and their parked jobs wait with it.
         streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+        outcomes.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
         provisioning.shutdownNow();
         admin.close(Duration.ofSeconds(5));
         log.info("router {} stopped", config.instanceId());

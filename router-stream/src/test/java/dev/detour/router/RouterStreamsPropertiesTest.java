@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.detour.router.RouterConfig.ProcessingGuarantee;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,31 @@ class RouterStreamsPropertiesTest {
         assertThat(producerBatchSize(base)).isEqualTo(128 * 1024);
         assertThat(producerBatchSize(base.withStreamsOverrides(Map.of("batch.size", "32768")))).isEqualTo(32_768);
         assertThat(producerBatchSize(base.withStreamsOverrides(Map.of("producer.batch.size", "65536")))).isEqualTo(65_536);
+    }
+
+    @Test
+    void theOutcomesApplicationHasItsOwnIdOneThreadAndAtLeastOnceWhateverTheRoutersGuarantee() {
+        RouterConfig eos = base.withGuarantee(ProcessingGuarantee.EXACTLY_ONCE_V2)
+                .withStreamsOverrides(Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "4"));
+        var p = Router.outcomesProperties(eos);
+        assertThat(p.get(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("detour-router-outcomes");
+        assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.AT_LEAST_ONCE);
+        assertThat(p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(1_000L);
+        assertThat(p.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(1);
+        assertThat(Router.streamsProperties(eos).get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
+                .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+    }
+
+    @Test
+    void onlyTheOutcomesConsumerWaitsForABatchOfRecords() {
+        Map<String, Object> outcomes = new StreamsConfig(Router.outcomesProperties(base)).getMainConsumerConfigs("g", "c", 0);
+        assertThat(outcomes.get(ConsumerConfig.FETCH_MIN_BYTES_CONFIG).toString()).isEqualTo("65536");
+        assertThat(outcomes.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG).toString()).isEqualTo("50");
+        Map<String, Object> routing = new StreamsConfig(Router.streamsProperties(base)).getMainConsumerConfigs("g", "c", 0);
+        assertThat(routing).doesNotContainKey(ConsumerConfig.FETCH_MIN_BYTES_CONFIG);
+        String prefixed = StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+        assertThat(Router.outcomesProperties(base.withStreamsOverrides(Map.of(prefixed, "10"))).get(prefixed))
+                .as("a prefixed override wins").isEqualTo("10");
     }
 
     /** What Kafka Streams hands its producers, after merging plain and producer-prefixed settings. */

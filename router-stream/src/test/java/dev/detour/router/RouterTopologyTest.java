@@ -71,6 +71,19 @@ class RouterTopologyTest {
     }
 
     @Test
+    void feedbackThatEndedBeforeTheHealthWindowIsIgnored() {
+        long tenMinutesAgo = router.now() - Duration.ofMinutes(10).toMillis();
+        for (int i = 0; i < 5; i++) {
+            router.feedback(outcome("alpha/small-a", false, ErrorClass.SERVER_ERROR, 50, tenMinutesAgo, null));
+        }
+        router.advance(Duration.ofMillis(300));
+        assertThat(router.storedHealthAggregate("alpha/small-a")).as("a replayed backlog is not current health").isNull();
+        router.request(request("j1", "chat", router.now()));
+        assertThat(router.routed()).singleElement()
+                .satisfies(r -> assertThat(r.getDeployment().getDeploymentId()).isEqualTo("alpha/small-a"));
+    }
+
+    @Test
     void routesToTheCheapestHealthyDeployment() {
         router.request(request("j1", "chat", router.now()));
 

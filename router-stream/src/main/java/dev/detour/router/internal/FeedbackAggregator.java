@@ -102,6 +102,13 @@ final class FeedbackAggregator implements Processor<String, byte[], String, Obje
                     record.value(), now), now), RouterGraph.DEAD_LETTER_SINK);
             return;
         }
+        // The window is recorded at the time of processing, so a backlog (a new application id reading the
+        // topic from its start, or an instance back after a long stop) would pass for current calls: a
+        // day-old outage would open a breaker now. What ended before the window says nothing about now.
+        long endedAt = outcome.getEndedAtMs() > 0 ? outcome.getEndedAtMs() : record.timestamp();
+        if (now - endedAt > windowConfig.window().toMillis()) {
+            return;
+        }
         try {
             String id = outcome.getDeploymentId();
             DeploymentHealthAggregate aggregate = load(id, outcome);

@@ -27,15 +27,26 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The router's Kafka Streams graph. Reads top to bottom:
+ * The router's two Kafka Streams graphs, each its own application with its own consumer.
+ *
+ * <p>{@link #routing Routing} (the hot path), top to bottom:
  * <ol>
- *   <li>three global stores mirror the compacted topics every instance needs whole: config (catalog,
- *       tenants, drains), health (snapshots per deployment), budgets;</li>
- *   <li>feedback is aggregated per deployment (partitioned) into health snapshots, published to the
- *       health topic, which feeds step 1 on every instance;</li>
+ *   <li>four global stores mirror the compacted topics every instance needs whole: config (catalog,
+ *       tenants, drains), health (snapshots per deployment), budgets, cache;</li>
  *   <li>requests and retries (co-partitioned by job id) are routed to provider topics, parked, or
  *       ended failed into results + dead letters.</li>
  * </ol>
+ *
+ * <p>{@link #outcomes Outcomes} (bookkeeping of what the calls did):
+ * <ol>
+ *   <li>feedback is aggregated per deployment (partitioned) into health snapshots, published to the
+ *       health topic, which feeds the routing graph's health store on every instance;</li>
+ *   <li>successful results of tenants that allow caching become last-resort answers on the cache topic,
+ *       read back by the routing graph's cache store.</li>
+ * </ol>
+ * Why two: on one consumer, every result and feedback record woke the routing thread for its own fetch
+ * and poll, two per job next to the request's one; on their own consumer they are fetched in batches
+ * (docs/router.md, "Two applications").
  */
 public final class RouterGraph {
     public static final String CONFIG_STORE = "router-config";
@@ -58,15 +69,15 @@ public final class RouterGraph {
     /** What the processors share: config, serdes and the instance-wide probe ledger and state version. */
     record Wiring(RouterConfig config, RecordSerdes serdes, ProbeLedger probes, GlobalStateVersion stateVersion) {}
 
-    public static Topology build(RouterConfig config, RecordSerdes serdes) {
-        return build(config, serdes, catalog -> { });
+    public static Topology routing(RouterConfig config, RecordSerdes serdes) {
+        return routing(config, serdes, catalog -> { });
     }
 
     /**
      * @param onCatalog called (on the global thread) with every catalog the config topic delivers, e.g. to
      *     create the topics of new providers
      */
-    public static Topology build(RouterConfig config, RecordSerdes serdes, Consumer<Catalog> onCatalog) {
+    public static Topology routing(RouterConfig config, RecordSerdes serdes, Consumer<Catalog> onCatalog) {
         Topics topics = config.topics();
         Wiring wiring = new Wiring(config, serdes, new ProbeLedger(config.breaker().probeTimeout().toMillis()),
                 new GlobalStateVersion());
@@ -91,16 +102,7 @@ public final class RouterGraph {
         globalBytes(t, config, BUDGET_STORE, topics.budgets(), wiring.stateVersion(), (k, v) -> { });
         globalBytes(t, config, CACHE_STORE, topics.cache(), wiring.stateVersion(), (k, v) -> { });
 
-        // 2. Feedback -> health snapshots.
-        t.addSource("feedback", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.feedback());
-        t.addProcessor("aggregate-health", () -> new FeedbackAggregator(config.health(), config.breaker(),
-                serdes.serde(AttemptOutcome.class).deserializer(), topics.feedback()), "feedback");
-        t.addStateStore(Stores.keyValueStoreBuilder(keyValue(config, FeedbackAggregator.STORE),
-                Serdes.String(), Serdes.ByteArray()), "aggregate-health");
-        t.addSink(HEALTH_SINK, topics.health(), Serdes.String().serializer(),
-                serializer(serdes, HealthSnapshot.class), "aggregate-health");
-
-        // 3. Requests and retries -> provider topics, parking, terminal failures.
+        // 2. Requests and retries -> provider topics, parking, terminal failures.
         // Keys stay bytes: the route keys its output by the decoded job id; the key is read only to fail a record.
         t.addSource("requests", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), topics.requests());
         t.addSource("retries", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), topics.retries());
@@ -116,11 +118,30 @@ public final class RouterGraph {
         t.addSink(RESULTS_SINK, topics.results(), Serdes.String().serializer(),
                 serializer(serdes, CompletionResult.class), "route");
         t.addSink(DEAD_LETTER_SINK, topics.deadLetter(), Serdes.String().serializer(),
-                serializer(serdes, DeadLetter.class), "route", "aggregate-health");
+                serializer(serdes, DeadLetter.class), "route");
         // A cached answer served is billed at zero provider cost; the ledger counts what it avoided.
         t.addSink(USAGE_SINK, topics.usage(), Serdes.String().serializer(), serializer(serdes, UsageRecord.class), "route");
+        return t;
+    }
 
-        // 4. Successful results of tenants that allow caching -> the last-resort cache (read back in step 1).
+    public static Topology outcomes(RouterConfig config, RecordSerdes serdes) {
+        Topics topics = config.topics();
+        Topology t = new Topology();
+        // The cache writer reads each tenant's cache mode as it is now.
+        globalBytes(t, config, CONFIG_STORE, topics.config(), new GlobalStateVersion(), (k, v) -> { });
+
+        // 1. Feedback -> health snapshots.
+        t.addSource("feedback", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.feedback());
+        t.addProcessor("aggregate-health", () -> new FeedbackAggregator(config.health(), config.breaker(),
+                serdes.serde(AttemptOutcome.class).deserializer(), topics.feedback()), "feedback");
+        t.addStateStore(Stores.keyValueStoreBuilder(keyValue(config, FeedbackAggregator.STORE),
+                Serdes.String(), Serdes.ByteArray()), "aggregate-health");
+        t.addSink(HEALTH_SINK, topics.health(), Serdes.String().serializer(),
+                serializer(serdes, HealthSnapshot.class), "aggregate-health");
+        t.addSink(DEAD_LETTER_SINK, topics.deadLetter(), Serdes.String().serializer(),
+                serializer(serdes, DeadLetter.class), "aggregate-health");
+
+        // 2. Successful results of tenants that allow caching -> the last-resort cache.
         t.addSource("results", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.results());
         t.addProcessor("write-cache", () -> new CacheWriter(serdes.serde(CompletionResult.class).deserializer(),
                 serdes.serde(ConfigRecord.class).deserializer(), topics.results()), "results");

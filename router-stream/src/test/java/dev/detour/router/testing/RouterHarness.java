@@ -30,8 +30,10 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
- * A router under TopologyTestDriver with a mocked wall clock, and the broker's one loop closed by hand:
- * health snapshots the aggregator writes are relayed into the health topic the global store reads.
+ * A router under TopologyTestDriver with a mocked wall clock: one driver per application (routing,
+ * outcomes), and the broker's loops between them closed by hand: health snapshots and cache entries
+ * the outcomes application writes are relayed into the topics the routing application's global stores
+ * read, and config goes to both.
  */
 public final class RouterHarness implements AutoCloseable {
     public static final long T0 = 1_800_000_000_000L;
@@ -42,7 +44,12 @@ public final class RouterHarness implements AutoCloseable {
             dev.detour.schemas.serde.SchemaRegistryClients.freshMock("router-ttd");
     private final RecordSerdes serdes;
     private final TopologyTestDriver driver;
+    private final TopologyTestDriver outcomes;
     private final TestInputTopic<String, ConfigRecord> configIn;
+    private final TestInputTopic<String, ConfigRecord> outcomesConfigIn;
+    private final TestInputTopic<String, dev.detour.schema.CachedAnswer> cacheIn;
+    private final TestOutputTopic<String, DeadLetter> outcomesDeadLetterOut;
+    private final List<dev.detour.schema.CachedAnswer> cacheWritten = new ArrayList<>();
     private final TestInputTopic<String, CompletionRequest> requestsIn;
     private final TestInputTopic<String, byte[]> requestsRaw;
     private final TestInputTopic<String, RoutedRequest> retriesIn;
@@ -66,32 +73,46 @@ public final class RouterHarness implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/router-ttd-" + System.nanoTime());
-        driver = new TopologyTestDriver(RouterTopology.build(config, serdes), props, Instant.ofEpochMilli(T0));
+        driver = new TopologyTestDriver(RouterTopology.routing(config, serdes), props, Instant.ofEpochMilli(T0));
+        Properties outcomeProps = new Properties();
+        outcomeProps.putAll(props);
+        outcomeProps.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test-outcomes");
+        outcomeProps.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/router-ttd-o-" + System.nanoTime());
+        outcomes = new TopologyTestDriver(RouterTopology.outcomes(config, serdes), outcomeProps, Instant.ofEpochMilli(T0));
         StringSerializer ks = new StringSerializer();
         configIn = driver.createInputTopic(topics.config(), ks, serdes.serde(ConfigRecord.class).serializer());
         requestsIn = driver.createInputTopic(topics.requests(), ks, serdes.serde(CompletionRequest.class).serializer());
         requestsRaw = driver.createInputTopic(topics.requests(), ks, new ByteArraySerializer());
         retriesIn = driver.createInputTopic(topics.retries(), ks, serdes.serde(RoutedRequest.class).serializer());
-        feedbackIn = driver.createInputTopic(topics.feedback(), ks, serdes.serde(AttemptOutcome.class).serializer());
+        outcomesConfigIn = outcomes.createInputTopic(topics.config(), ks, serdes.serde(ConfigRecord.class).serializer());
+        cacheIn = driver.createInputTopic(topics.cache(), ks, serdes.serde(dev.detour.schema.CachedAnswer.class).serializer());
+        feedbackIn = outcomes.createInputTopic(topics.feedback(), ks, serdes.serde(AttemptOutcome.class).serializer());
         healthIn = driver.createInputTopic(topics.health(), ks, serdes.serde(HealthSnapshot.class).serializer());
         budgetsIn = driver.createInputTopic(topics.budgets(), ks, serdes.serde(BudgetState.class).serializer());
         StringDeserializer kd = new StringDeserializer();
-        healthOut = driver.createOutputTopic(topics.health(), kd, serdes.serde(HealthSnapshot.class).deserializer());
+        healthOut = outcomes.createOutputTopic(topics.health(), kd, serdes.serde(HealthSnapshot.class).deserializer());
         resultsOut = driver.createOutputTopic(topics.results(), kd, serdes.serde(CompletionResult.class).deserializer());
         deadLetterOut = driver.createOutputTopic(topics.deadLetter(), kd, serdes.serde(DeadLetter.class).deserializer());
-        resultsIn = driver.createInputTopic(topics.results(), ks, serdes.serde(CompletionResult.class).serializer());
-        cacheOut = driver.createOutputTopic(topics.cache(), kd, serdes.serde(dev.detour.schema.CachedAnswer.class).deserializer());
+        outcomesDeadLetterOut = outcomes.createOutputTopic(topics.deadLetter(), kd, serdes.serde(DeadLetter.class).deserializer());
+        resultsIn = outcomes.createInputTopic(topics.results(), ks, serdes.serde(CompletionResult.class).serializer());
+        cacheOut = outcomes.createOutputTopic(topics.cache(), kd, serdes.serde(dev.detour.schema.CachedAnswer.class).deserializer());
         usageOut = driver.createOutputTopic(topics.usage(), kd, serdes.serde(dev.detour.schema.UsageRecord.class).deserializer());
     }
 
-    /** A result as a worker would publish it. */
+    /** A result as a worker would publish it; the cache entries it makes reach the routing side. */
     public void workerResult(CompletionResult r) {
         resultsIn.pipeInput(r.getJobId(), r, now());
+        for (var kv : cacheOut.readKeyValuesToList()) {
+            cacheIn.pipeInput(kv.key, kv.value, now());
+            cacheWritten.add(kv.value);
+        }
     }
 
     /** Entries written to the cache topic since the last call. */
     public List<dev.detour.schema.CachedAnswer> cacheWrites() {
-        return cacheOut.readValuesToList();
+        List<dev.detour.schema.CachedAnswer> out = new ArrayList<>(cacheWritten);
+        cacheWritten.clear();
+        return out;
     }
 
     /** Usage records the router wrote (cached answers) since the last call. */
@@ -101,7 +122,7 @@ public final class RouterHarness implements AutoCloseable {
 
     /** The feedback aggregator's stored form of a deployment's health aggregate, or null. */
     public byte[] storedHealthAggregate(String deploymentId) {
-        org.apache.kafka.streams.state.KeyValueStore<String, byte[]> store = driver.getKeyValueStore("health-aggregates");
+        org.apache.kafka.streams.state.KeyValueStore<String, byte[]> store = outcomes.getKeyValueStore("health-aggregates");
         return store.get(deploymentId);
     }
 
@@ -118,11 +139,17 @@ public final class RouterHarness implements AutoCloseable {
     public void advance(Duration d) {
         elapsed += d.toMillis();
         driver.advanceWallClockTime(d);
+        outcomes.advanceWallClockTime(d);
         relayHealth();
     }
 
+    private void config(String key, ConfigRecord r) {
+        configIn.pipeInput(key, r, now());
+        outcomesConfigIn.pipeInput(key, r, now());
+    }
+
     public void catalog(Catalog catalog) {
-        configIn.pipeInput("catalog", ConfigRecord.newBuilder().setCatalog(catalog).setUpdatedAtMs(now()).build(), now());
+        config("catalog", ConfigRecord.newBuilder().setCatalog(catalog).setUpdatedAtMs(now()).build());
         catalog.getDeployments().forEach(d -> {
             if (!providers.contains(d.getProvider())) {
                 providers.add(d.getProvider());
@@ -131,14 +158,13 @@ public final class RouterHarness implements AutoCloseable {
     }
 
     public void tenant(TenantPolicy policy) {
-        configIn.pipeInput("tenant/" + policy.getTenant(),
-                ConfigRecord.newBuilder().setTenant(policy).setUpdatedAtMs(now()).build(), now());
+        config("tenant/" + policy.getTenant(), ConfigRecord.newBuilder().setTenant(policy).setUpdatedAtMs(now()).build());
     }
 
     public void drain(String provider, boolean drained) {
-        configIn.pipeInput("drain/" + provider, ConfigRecord.newBuilder()
+        config("drain/" + provider, ConfigRecord.newBuilder()
                 .setDrain(ProviderDrain.newBuilder().setProvider(provider).setDrained(drained).build())
-                .setUpdatedAtMs(now()).build(), now());
+                .setUpdatedAtMs(now()).build());
     }
 
     public void budget(BudgetState state) {
@@ -188,8 +214,11 @@ public final class RouterHarness implements AutoCloseable {
         return resultsOut.readValuesToList();
     }
 
+    /** Dead letters of both applications (the outcomes side writes those of undecodable feedback). */
     public List<DeadLetter> deadLetters() {
-        return deadLetterOut.readValuesToList();
+        List<DeadLetter> all = new ArrayList<>(deadLetterOut.readValuesToList());
+        all.addAll(outcomesDeadLetterOut.readValuesToList());
+        return all;
     }
 
     /** The registry the router's serdes use, e.g. to register a newer producer's schema. */
@@ -215,6 +244,7 @@ public final class RouterHarness implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        outcomes.close();
         registry.close();
     }
 }

@@ -15,4 +15,4 @@ COPY deploy/healthcheck.sh /app/healthcheck.sh
 USER detour
 WORKDIR /var/lib/detour
 # Secrets come from the environment or mounted files only; nothing secret is baked into the image.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-cp", "/app/lib/*", "dev.detour.cli.Detour"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-Dsun.net.httpserver.maxIdleConnections=10000", "-cp", "/app/lib/*", "dev.detour.cli.Detour"]

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    /** The JDK server's cap on idle keep-alive connections (default 200), read once per JVM. */
+    static final String IDLE_CONNECTIONS_PROPERTY = "sun.net.httpserver.maxIdleConnections";
 
     private final HttpServer server;
     private final ExecutorService exchanges;
@@ -86,6 +88,11 @@ public final class Gateway implements AutoCloseable {
         this.url = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
                 + server.getAddress().getPort());
         log.info("gateway listening on {}", url);
+        if (System.getProperty(IDLE_CONNECTIONS_PROPERTY) == null) {
+            log.warn("-D{} is not set: the JDK's HTTP server closes a finished keep-alive connection when 200 are"
+                    + " already idle, and a client that reuses it at once fails its call; the detour launcher and image"
+                    + " set 10000 (docs/gateway.md, Limits)", IDLE_CONNECTIONS_PROPERTY);
+        }
     }
 
     /** Connects to the pipeline, reads the config topic to its end, and starts serving. */

@@ -132,10 +132,10 @@ public final class Router implements AutoCloseable {
         // any task restores, the stream thread spins in Kafka Streams' check for restored tasks (up to
         // 1 ms per loop). 20 ms: tasks ready in tens of ms after an assignment, not seconds.
         p.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 20);
-        // The router reads four topics (requests, retries, feedback, results), so a poll walks four
-        // times the partitions of a one-topic application; Kafka Streams' 1,000 records per poll made
-        // polling ~23% of its stream thread in a backlog. Fewer, larger polls cost about a quarter less per
-        // record (docs/router.md, Performance); a poll returns what there is, so an idle router waits
+        // Measured when the router read four topics (before outcomes had an application of their own):
+        // Kafka Streams' 1,000 records per poll made polling ~23% of its stream thread in a backlog, and
+        // fewer, larger polls cost about a quarter less per record (docs/router.md, Performance). Requests
+        // and retries alone are still two topics; a poll returns what there is, so an idle router waits
         // no longer.
         p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), MAX_POLL_RECORDS);
         p.putAll(c.streamsOverrides());

@@ -72,12 +72,13 @@ public final class Router implements AutoCloseable {
                 provisioning.submit(this::provisionFromStore);
             }
         });
-        streams.setUncaughtExceptionHandler(e -> {
-            log.error("router stream thread died; replacing it", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        outcomes.setUncaughtExceptionHandler(e -> {
-            log.error("router outcomes thread died; replacing it", e);
+        replaceDeadThreads(streams, "routing");
+        replaceDeadThreads(outcomes, "outcomes");
+    }
+
+    private static void replaceDeadThreads(KafkaStreams app, String name) {
+        app.setUncaughtExceptionHandler(e -> {
+            log.error("router {} stream thread died; replacing it", name, e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     }
@@ -264,8 +265,9 @@ public final class Router implements AutoCloseable {
     public void close() {
         // Leave the group: otherwise the instance taking over waits a whole session timeout for
         // this one's partitions, and their parked jobs wait with it.
-        streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
-        outcomes.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+        KafkaStreams.CloseOptions leave = new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30));
+        streams.close(leave);
+        outcomes.close(leave);
         provisioning.shutdownNow();
         admin.close(Duration.ofSeconds(5));
         log.info("router {} stopped", config.instanceId());

@@ -18,20 +18,34 @@ public final class CpuUse {
     static final double TICKS_PER_SECOND = 100.0;
 
     private final Map<String, Long> pids;
+    private final Map<String, Long> jitPids;
+    private final Map<String, long[]> jitThreads = new LinkedHashMap<>();
     private final long startNanos;
     private final long[] machineStart;
     private final Map<String, Long> ticksStart = new LinkedHashMap<>();
 
-    private CpuUse(Map<String, Long> pids) {
+    private CpuUse(Map<String, Long> pids, Map<String, Long> jitPids) {
         this.pids = Map.copyOf(pids);
+        this.jitPids = Map.copyOf(jitPids);
+        jitPids.forEach((name, pid) -> jitThreads.put(name, compilerThreads(pid)));
         this.startNanos = System.nanoTime();
         this.machineStart = machineTicks();
         pids.forEach((name, pid) -> ticksStart.put(name, processTicks(pid)));
+        jitPids.forEach((name, pid) -> ticksStart.put(name, threadTicks(pid, jitThreads.get(name))));
     }
 
     /** Starts counting, for the machine and for the processes by label (e.g. "broker" -> its pid). */
     public static CpuUse start(Map<String, Long> pids) {
-        return new CpuUse(pids);
+        return new CpuUse(pids, Map.of());
+    }
+
+    /**
+     * As {@link #start(Map)}, and also the JIT compiler threads of the processes in {@code jitOf} by
+     * label (e.g. "bench JVM JIT" -> this JVM's pid): a row measured while the JIT still compiles
+     * shares its cores with the compiler.
+     */
+    public static CpuUse start(Map<String, Long> pids, Map<String, Long> jitOf) {
+        return new CpuUse(pids, jitOf);
     }
 
     /** Cores busy since the start: the machine's, and each process's by label. */
@@ -44,18 +58,20 @@ public final class CpuUse {
             machine = busyShare * machineEnd[2];
         }
         Map<String, Double> byProcess = new LinkedHashMap<>();
-        pids.forEach((name, pid) -> {
-            long before = ticksStart.get(name);
-            long after = processTicks(pid);
-            byProcess.put(name, before < 0 || after < 0 || seconds <= 0 ? Double.NaN
-                    : (after - before) / TICKS_PER_SECOND / seconds);
-        });
+        pids.forEach((name, pid) -> byProcess.put(name, cores(ticksStart.get(name), processTicks(pid), seconds)));
+        jitPids.forEach((name, pid) ->
+                byProcess.put(name, cores(ticksStart.get(name), threadTicks(pid, jitThreads.get(name)), seconds)));
         return new Figures(machine, Map.copyOf(byProcess));
+    }
+
+    private static double cores(long ticksBefore, long ticksAfter, double seconds) {
+        return ticksBefore < 0 || ticksAfter < 0 || seconds <= 0 ? Double.NaN
+                : (ticksAfter - ticksBefore) / TICKS_PER_SECOND / seconds;
     }
 
     /**
      * @param machineCores cores busy on the whole machine
-     * @param processCores cores busy per labelled process
+     * @param processCores cores busy per labelled process (and per labelled set of JIT compiler threads)
      */
     public record Figures(double machineCores, Map<String, Double> processCores) {
         public double process(String name) {

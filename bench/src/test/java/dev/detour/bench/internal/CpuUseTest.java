@@ -53,4 +53,14 @@ class CpuUseTest {
         assertThat(CpuUse.threadTicks(SELF, new long[] {Long.MAX_VALUE})).isEqualTo(-1);
         assertThat(CpuUse.threadTicks(SELF, new long[0])).isEqualTo(-1);
     }
+
+    @Test
+    void countsTheJitCompilerThreadsOfAProcessUnderTheirOwnLabel() {
+        CpuUse cpu = CpuUse.start(Map.of("self", SELF), Map.of("self JIT", SELF, "gone JIT", Long.MAX_VALUE));
+
+        CpuUse.Figures f = cpu.stop();
+
+        assertThat(f.process("self JIT")).isNotNaN().isGreaterThanOrEqualTo(0.0);
+        assertThat(f.process("gone JIT")).isNaN();
+    }
 }

@@ -41,8 +41,8 @@ public final class CpuUse {
 
     /**
      * As {@link #start(Map)}, and also the JIT compiler threads of the processes in {@code jitOf} by
-     * label (e.g. "bench JVM JIT" -> this JVM's pid): a row measured while the JIT still compiles
-     * shares its cores with the compiler.
+     * label (e.g. "JIT" -> this JVM's pid; labels other than those of {@code pids}): a row measured
+     * while the JIT still compiles shares its cores with the compiler.
      */
     public static CpuUse start(Map<String, Long> pids, Map<String, Long> jitOf) {
         return new CpuUse(pids, jitOf);

@@ -69,10 +69,7 @@ public final class KafkaHop {
             });
             producer.flush();
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (seen.get() < count && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        OpenLoop.awaitAnswers(seen::get, count, Duration.ofSeconds(30));
         stop.set(true);
         reader.join(10_000);
         return stats;

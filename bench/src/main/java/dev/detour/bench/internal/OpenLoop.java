@@ -1,6 +1,8 @@
 package dev.detour.bench.internal;
 
+import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * Open-loop load: event i is due at {@code start + i / rate}, whether or not earlier events have been
@@ -37,5 +39,16 @@ public final class OpenLoop {
             sender.send(i, due);
         }
         return start;
+    }
+
+    /**
+     * Waits until {@code answered} reaches {@code expected} or {@code atMost} has passed, whichever comes
+     * first; the caller reads what was answered (a row reports the missing ones rather than failing).
+     */
+    public static void awaitAnswers(LongSupplier answered, long expected, Duration atMost) throws InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (answered.getAsLong() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
     }
 }

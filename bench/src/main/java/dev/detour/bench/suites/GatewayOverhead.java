@@ -220,10 +220,7 @@ public final class GatewayOverhead implements Suite {
                 run.completed.incrementAndGet();
             }
         }));
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (run.completed.get() + run.failed.get() < run.sent && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        OpenLoop.awaitAnswers(() -> run.completed.get() + run.failed.get(), run.sent, Duration.ofSeconds(60));
         return run;
     }
 

@@ -72,7 +72,6 @@ public final class PipelineOverhead implements Suite {
                 String gl = g.name().toLowerCase(Locale.ROOT);
                 try (BenchPipeline pipeline = BenchPipeline.start(env, "overhead-" + gl, catalog, null, g, 10_000)) {
                     pipeline.awaitReady(Duration.ofSeconds(120));
-                    sim.put(PROVIDER, ProviderScript.healthy());
                     warmUp(pipeline, Math.min(100, rates.get(0)), Math.min(100, rates.get(0)), sim);
                     for (int rate : rates) {
                         // Exactly-once only at the highest rate and the 0 ms provider: it shows the commit-interval floor.
@@ -179,6 +178,8 @@ public final class PipelineOverhead implements Suite {
     static final int SIMULATOR_HEAP_MB = 512;
     /** Load at a row's rate before its rows, not reported (full mode). */
     static final int WARM_UP_SECONDS = 30;
+    /** How long after its last send a run waits for results. */
+    private static final Duration ANSWER_WAIT = Duration.ofSeconds(60);
 
     /** Load through the pipeline, not measured: no hop timeline is collected, so none of its code runs. */
     private static void warmUp(BenchPipeline pipeline, int rate, int count, SimulatorProcess sim)
@@ -192,14 +193,7 @@ public final class PipelineOverhead implements Suite {
             }
         });
         OpenLoop.run(rate, count, (i, dueNanos) -> pipeline.client().submit(Workload.kilobyteRequest(tag + i)));
-        awaitCompleted(completed, count);
-    }
-
-    private static void awaitCompleted(AtomicLong completed, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (completed.get() < count && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        OpenLoop.awaitAnswers(completed::get, count, ANSWER_WAIT);
     }
 
     private static Run run(BenchEnvironment env, BenchPipeline pipeline, int rate, int count, int providerLatencyMs,
@@ -237,7 +231,7 @@ public final class PipelineOverhead implements Suite {
             due.set(i, dueNanos);
             pipeline.client().submit(Workload.kilobyteRequest(tag + i));
         });
-        awaitCompleted(completed, count);
+        OpenLoop.awaitAnswers(completed::get, count, ANSWER_WAIT);
         CpuUse.Figures cpuFigures = cpu.stop();
         long[] dueMicros = new long[count];
         long[] seenMicros = new long[count];
